@@ -20,7 +20,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-. "$here/linux.pin"
+. "${LINUX_PIN:-$here/linux.pin}"
 
 dl=${1:?usage: fetch-linux.sh DLDIR}
 mkdir -p "$dl"

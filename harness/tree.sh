@@ -126,7 +126,7 @@ map_entries() {
 # Build base + series + overlay as commits, without touching any work
 # tree; print the last commit.
 build_work_commits() {
-	local tmp=$1 parent p f mode blob
+	local tmp=$1 parent p f mode blob author email
 	local -A patch_of=() known_patch=()
 
 	for p in $(series_patches); do
@@ -169,13 +169,15 @@ build_work_commits() {
 			blob=$(git -C "$src" hash-object -w "$root/$f")
 			harness_git update-index --add --cacheinfo "$mode,$blob,$f"
 		done
+		author=$(sed -n 's/^Author: //p' "$tmp/info")
+		email=$(sed -n 's/^Email: //p' "$tmp/info")
+		[ -n "$author$email" ] || die "patches/$p has no From: line"
 		{
 			sed -n 's/^Subject: //p' "$tmp/info"
 			echo
 			cat "$tmp/msg"
 		} > "$tmp/message"
-		parent=$(GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
-			 GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+		parent=$(GIT_AUTHOR_NAME=${author:-$email} GIT_AUTHOR_EMAIL=$email \
 			 GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
 			 git -C "$src" commit-tree "$(harness_git write-tree)" -p "$parent" < "$tmp/message")
 	done
@@ -184,11 +186,9 @@ build_work_commits() {
 }
 
 cmd_sync() {
-	local id tmp tip
+	local id tip
 	id=$(base_identity)
 	import_base "$id"
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' RETURN
 	tip=$(build_work_commits "$tmp")
 
 	if [ "${FORCE:-}" != 1 ]; then
@@ -210,11 +210,9 @@ cmd_export() {
 	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
 	[ -z "$(harness_git status --porcelain --untracked-files=no)" ] ||
 		die "$src has uncommitted changes; commit them first"
-	local tmp c f name
+	local c f name
 	local -a edits news
 	local -A owner=()
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' RETURN
 	mkdir -p "$tmp/patches"
 	: > "$tmp/series"
 	: > "$tmp/map"
@@ -299,6 +297,9 @@ cmd_series() {
 	harness_git worktree remove -f "$wt"
 	info "git am applies the series to the base and gives the work tree"
 }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 case ${1:-} in
 sync) cmd_sync ;;

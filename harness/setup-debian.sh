@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the harness needs on Debian 12 (or newer), quickly when it
+# is all there already: Debian's LLVM 19 toolchain, QEMU, busybox-static
+# and the kernel's build dependencies; the rust-src component (rustup);
+# bindgen-cli (cargo).  Run as root or with sudo available.
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+BINDGEN_VERSION=0.73.2
+packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 busybox-static
+	  dwarves ccache bc flex bison libelf-dev libssl-dev libc6-dev gcc make
+	  cpio xz-utils zstd gzip file git rsync kmod python3 perl openssl)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	info "installing Debian packages: ${missing[*]}"
+	$sudo apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v rustc >/dev/null && [ -f "$HOME/.cargo/env" ]; then
+	. "$HOME/.cargo/env"
+fi
+command -v rustc >/dev/null || die "rustc is not installed: install Rust with rustup (https://rustup.rs)"
+sysroot=$(rustc --print sysroot)
+if ! [ -d "$sysroot/lib/rustlib/src/rust/library/core" ]; then
+	command -v rustup >/dev/null ||
+		die "the Rust standard library source is missing and rustup is not there to add it"
+	info "adding the rust-src component"
+	rustup component add rust-src
+fi
+if ! command -v bindgen >/dev/null; then
+	info "installing bindgen-cli $BINDGEN_VERSION"
+	cargo install --locked "bindgen-cli@$BINDGEN_VERSION"
+fi
+"$here/check-toolchain.sh"

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# Patch application, overlay collisions, export and series, on a fake tree.
+. "$(dirname "$0")/lib.sh"
+make_project
+
+expect_ok "an empty series materialises the base" tree sync
+[ "$(cat build/src/kernel/main.c)" = "int main_c;" ] && ok "base content checked out" || not_ok "base content checked out"
+
+# A developer commits an edit and a new file in build/src, then exports.
+sed -i 's/main_c/main_c = 1/' build/src/kernel/main.c
+mkdir -p build/src/kernel/module
+printf 'obj-y += hashes.o\n' > build/src/kernel/module/Makefile
+git -C build/src add -A
+git -C build/src -c user.name=Dev -c user.email=dev@example.org commit -qm "module: add hashes" -m "Because." -m "Signed-off-by: Dev <dev@example.org>"
+expect_fail "sync refuses to drop unexported commits" "not in patches/ and the overlay" tree sync
+expect_ok "export writes the patches and the overlay" tree export
+[ -f proj/patches/module-add-hashes.patch ] && grep -qx module-add-hashes.patch proj/patches/series &&
+	ok "the patch is in the series" || not_ok "the patch is in the series"
+[ -f proj/kernel/module/Makefile ] && grep -q "^kernel/module/Makefile module-add-hashes.patch" proj/patches/overlay.map &&
+	ok "the new file is in the overlay and the map" || not_ok "the new file is in the overlay and the map"
+grep -q '^+int main_c = 1;' proj/patches/module-add-hashes.patch && ! grep -q 'kernel/module/Makefile' proj/patches/module-add-hashes.patch &&
+	ok "the patch holds the edit and not the new file" || not_ok "the patch holds the edit and not the new file"
+expect_ok "sync after export is accepted" tree sync
+
+# Editing an overlay file rewrites only that file in build/src.
+touch -d '2000-01-01' build/src/kernel/main.c
+printf 'obj-y += hashes.o other.o\n' > proj/kernel/module/Makefile
+expect_ok "sync picks up an overlay edit" tree sync
+grep -q other.o build/src/kernel/module/Makefile && ok "the overlay edit is in build/src" || not_ok "the overlay edit is in build/src"
+[ "$(stat -c %Y build/src/kernel/main.c)" = "$(date -d 2000-01-01 +%s)" ] &&
+	ok "unchanged files keep their mtime" || not_ok "unchanged files keep their mtime"
+
+expect_ok "make series writes a series that git am applies" tree series
+[ "$(ls build/series | wc -l)" = 1 ] && grep -q '^Subject: \[PATCH\] module: add hashes' build/series/*.patch &&
+	ok "the series has the commit" || not_ok "the series has the commit"
+
+# Bad inputs stop the build with a clear message.
+cp -r proj proj.good
+sed -i 's/^-int main_c;/-int not_there;/' proj/patches/module-add-hashes.patch
+expect_fail "a patch that does not apply stops sync" "module-add-hashes.patch does not apply" tree sync
+rm -rf proj && cp -r proj.good proj
+mkdir -p proj/kernel && printf 'x\n' > proj/kernel/main.c
+expect_fail "an overlay file that exists in the base is refused" "kernel/main.c already exists in the base tree" tree sync
+rm -rf proj && cp -r proj.good proj
+printf 'x\n' > proj/kernel/stray.c
+expect_fail "an overlay file without a patch is refused" "kernel/stray.c is not assigned to a patch" tree sync
+rm -rf proj && cp -r proj.good proj
+echo "missing.patch" >> proj/patches/series
+expect_fail "a series entry without a file is refused" "missing.patch does not exist" tree sync
+rm -rf proj && cp -r proj.good proj
+printf 'From: Dev <dev@example.org>\nSubject: y\n\nnot a diff\n' > proj/patches/module-add-hashes.patch
+expect_ok "a patch without a diff adds only its overlay files" tree sync
+rm -rf proj && cp -r proj.good proj
+expect_ok "the good project syncs again" tree sync
+echo "1..$n"
