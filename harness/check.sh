@@ -35,14 +35,31 @@ boot() {
 
 step "harness self-tests" "$here/tests/run.sh"
 
-# The configurations CI builds and boots, with the boot modes of each.
-configs=(plain)
-[ "$full" = full ] && configs+=()
-for c in "${configs[@]}"; do
-	if step "build $c" "$here/build-kernel.sh" "$c"; then
-		step "boot $c" boot "$c" ""
+# boot_expecting CONFIG APPEND PATTERN...: a scripted run whose serial log
+# must also match each grep -E PATTERN (for example KUnit suites that ran).
+boot_expecting() {
+	local config=$1 append=$2 pattern
+	shift 2
+	boot "$config" "$append" || return 1
+	for pattern in "$@"; do
+		tr -d '\r' < "${BUILD:-$root/build}/$config/qemu.log" | grep -qE "$pattern" || {
+			echo "harness: error: the log of $config does not show: $pattern" >&2
+			return 1
+		}
+	done
+}
+
+if step "build hashes" "$here/build-kernel.sh" hashes; then
+	step "hashes: manifest and vmlinux table" "$here/check-manifest.sh" hashes
+	step "boot hashes: KUnit, not enforcing" boot_expecting hashes "" \
+		'^ok [0-9]+ rust_kernel_sha256$' '^ok [0-9]+ module_hashes$'
+	step "boot hashes: module.sig_enforce=1" boot hashes "module.sig_enforce=1 kunit.enable=0"
+fi
+if [ "$full" = full ]; then
+	if step "build plain" "$here/build-kernel.sh" plain; then
+		step "boot plain" boot plain ""
 	fi
-done
+fi
 
 step "series applies with git am" "$here/tree.sh" series
 

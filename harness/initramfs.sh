@@ -31,6 +31,8 @@ cp "$busybox" "$stage/bin/busybox"
 cp "$here/guest/init" "$stage/init"
 cp "$here/guest/tap.sh" "$stage/tests/tap.sh"
 cp "$here/guest/tests/"* "$stage/tests/"
+# The tests decide what to expect from the configuration they run on.
+cp "$obj/.config" "$stage/tests/config"
 gcc -static -Os -Wall -o "$stage/bin/modload" "$root/tools/testing/selftests/module/modload.c" ||
 	die "cannot build the static modload helper (needs gcc and libc6-dev)"
 cp -a "$obj/modinst/lib/modules" "$stage/lib/"

@@ -210,6 +210,14 @@ cmd_export() {
 	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
 	[ -z "$(harness_git status --porcelain --untracked-files=no)" ] ||
 		die "$src has uncommitted changes; commit them first"
+	# Builds go to O= directories, so a file git does not track in
+	# build/src is a new source file that was not committed.  Debian's
+	# tree ignores everything at the top level, so git add -A skips them.
+	local stray
+	stray=$(harness_git status --porcelain --ignored --untracked-files=all | sed -n 's/^\(??\|!!\) //p')
+	[ -z "$stray" ] ||
+		die "$src has files that are not committed (add them with 'git add -f'" \
+		    "where .gitignore hides them):"$'\n'"$stray"
 	local c f name
 	local -a edits news
 	local -A owner=()
@@ -247,11 +255,25 @@ cmd_export() {
 		done
 	done
 
-	# Remove overlay files that the tree no longer has, then write the new ones.
+	# Refuse to overwrite an overlay file that was edited at the repo root
+	# since the last sync: that edit is not in build/src.
+	while read -r f name; do
+		[ -f "$root/$f" ] || continue
+		if harness_git cat-file -e "refs/harness/synced:$f" 2>/dev/null &&
+		   [ "$(git hash-object "$root/$f")" != "$(harness_git rev-parse "refs/harness/synced:$f")" ] &&
+		   [ "$(git hash-object "$root/$f")" != "$(harness_git rev-parse "HEAD:$f")" ]; then
+			die "$f was changed at the repo root since the last sync and in $src;" \
+			    "export would lose the repo-root edit: merge it into $src first"
+		fi
+	done < "$tmp/map"
+
+	# Remove the overlay files of the old map that the tree no longer has
+	# (overlay files the map never listed are someone's work in progress),
+	# then write the new ones.
 	local old
-	while read -r old; do
+	while read -r old _; do
 		grep -q "^$old " "$tmp/map" || rm -f "$root/$old"
-	done < <(overlay_files)
+	done < <(map_entries)
 	while read -r f name; do
 		mkdir -p "$(dirname "$root/$f")"
 		harness_git show "HEAD:$f" > "$root/$f"

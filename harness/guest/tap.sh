@@ -36,3 +36,25 @@ modfile() {
 tainted() {
 	cat /proc/sys/kernel/tainted
 }
+
+# config_enabled CONFIG_FOO: is the option =y in the running kernel's .config?
+config_enabled() {
+	grep -qx "$1=y" /tests/config
+}
+
+# Is module authentication enforced (module.sig_enforce or lockdown)?
+enforcing() {
+	[ "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)" = Y ] && return 0
+	grep -q '\[integrity\]\|\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null
+}
+
+# flip_byte FILE OFFSET: invert one byte of FILE in place.
+flip_byte() {
+	local b
+	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf %03o $((b ^ 0xff)))" |
+		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+}
+
+# The taint bit of unsigned/unauthenticated modules ('E').
+TAINT_UNSIGNED_MODULE=8192

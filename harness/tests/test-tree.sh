@@ -30,6 +30,14 @@ grep -q other.o build/src/kernel/module/Makefile && ok "the overlay edit is in b
 [ "$(stat -c %Y build/src/kernel/main.c)" = "$(date -d 2000-01-01 +%s)" ] &&
 	ok "unchanged files keep their mtime" || not_ok "unchanged files keep their mtime"
 
+# An overlay edit that was not synced is never overwritten by export.
+printf 'obj-y += hashes.o root-edit.o\n' > proj/kernel/module/Makefile
+git -C build/src commit -q --allow-empty -m "module: empty"
+expect_fail "export refuses to lose an unsynced overlay edit" "changed at the repo root since the last sync" tree export
+grep -q root-edit.o proj/kernel/module/Makefile && ok "the overlay edit survives" || not_ok "the overlay edit survives"
+git -C build/src reset -q --hard HEAD^
+printf 'obj-y += hashes.o other.o\n' > proj/kernel/module/Makefile
+
 expect_ok "make series writes a series that git am applies" tree series
 [ "$(ls build/series | wc -l)" = 1 ] && grep -q '^Subject: \[PATCH\] module: add hashes' build/series/*.patch &&
 	ok "the series has the commit" || not_ok "the series has the commit"

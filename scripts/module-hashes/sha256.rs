@@ -269,11 +269,19 @@ mod tests {
                 hasher.update(&data);
                 assert_eq!(hasher.finalize(), expected, "{backend:?}, length {len}");
 
-                let split = if len == 0 { 0 } else { xorshift(&mut seed) as usize % len };
+                let split = if len == 0 {
+                    0
+                } else {
+                    xorshift(&mut seed) as usize % len
+                };
                 let mut hasher = Sha256::with_backend(backend);
                 hasher.update(&data[..split]);
                 hasher.update(&data[split..]);
-                assert_eq!(hasher.finalize(), expected, "{backend:?}, length {len} split {split}");
+                assert_eq!(
+                    hasher.finalize(),
+                    expected,
+                    "{backend:?}, length {len} split {split}"
+                );
             }
         }
     }

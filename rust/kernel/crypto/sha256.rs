@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! SHA-256 message digests (FIPS 180-4).
+//!
+//! This uses the kernel's SHA-2 library, which picks the fastest
+//! implementation the CPU supports (for example the x86 SHA extensions).
+//!
+//! C header: [`include/crypto/sha2.h`](srctree/include/crypto/sha2.h)
+
+use crate::bindings;
+use core::mem::MaybeUninit;
+
+/// The size of a SHA-256 digest in bytes.
+pub const DIGEST_SIZE: usize = bindings::SHA256_DIGEST_SIZE as usize;
+
+/// A SHA-256 digest.
+pub type Digest = [u8; DIGEST_SIZE];
+
+/// Computes the SHA-256 digest of `data` in one shot.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::crypto::sha256;
+///
+/// let digest = sha256::digest(b"abc");
+/// assert_eq!(&digest[..4], &[0xba, 0x78, 0x16, 0xbf]);
+/// ```
+pub fn digest(data: &[u8]) -> Digest {
+    let mut out = [0u8; DIGEST_SIZE];
+    // SAFETY: `data` is valid for reading `data.len()` bytes and `out` is
+    // valid for writing `DIGEST_SIZE` bytes.
+    unsafe { bindings::sha256(data.as_ptr(), data.len(), out.as_mut_ptr()) };
+    out
+}
+
+/// An incremental SHA-256 computation, for a message that is not in one
+/// piece.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::crypto::sha256::{self, Sha256};
+///
+/// let mut hasher = Sha256::new();
+/// hasher.update(b"a");
+/// hasher.update(b"bc");
+/// assert_eq!(hasher.finalize(), sha256::digest(b"abc"));
+/// ```
+pub struct Sha256 {
+    ctx: bindings::sha256_ctx,
+}
+
+impl Sha256 {
+    /// Starts a new digest computation.
+    pub fn new() -> Self {
+        let mut ctx = MaybeUninit::<bindings::sha256_ctx>::uninit();
+        // SAFETY: `ctx` is valid for writing a `struct sha256_ctx`, and
+        // `sha256_init` initializes all of it.
+        unsafe { bindings::sha256_init(ctx.as_mut_ptr()) };
+        Self {
+            // SAFETY: `sha256_init` initialized `ctx` above.
+            ctx: unsafe { ctx.assume_init() },
+        }
+    }
+
+    /// Adds `data` to the message.
+    pub fn update(&mut self, data: &[u8]) {
+        // SAFETY: `self.ctx` was initialized by `new`, and `data` is valid
+        // for reading `data.len()` bytes.
+        unsafe { bindings::sha256_update(&mut self.ctx, data.as_ptr(), data.len()) };
+    }
+
+    /// Finishes the computation and returns the digest of the message.
+    pub fn finalize(mut self) -> Digest {
+        let mut out = [0u8; DIGEST_SIZE];
+        // SAFETY: `self.ctx` was initialized by `new`, and `out` is valid for
+        // writing `DIGEST_SIZE` bytes.  `sha256_final` zeroizes the context.
+        unsafe { bindings::sha256_final(&mut self.ctx, out.as_mut_ptr()) };
+        out
+    }
+}
+
+impl Default for Sha256 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(CONFIG_RUST_SHA256_KUNIT_TEST)]
+#[macros::kunit_tests(rust_kernel_sha256)]
+mod tests {
+    use super::*;
+
+    /// FIPS 180-4 (and NIST CSRC example) digests.
+    const EMPTY: Digest = hex(b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const ABC: Digest = hex(b"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const MSG448: &[u8] = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    const MSG448_DIGEST: Digest =
+        hex(b"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    const MILLION_A: Digest =
+        hex(b"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+
+    const fn nibble(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a lowercase hex digit"),
+        }
+    }
+
+    const fn hex(s: &[u8; 2 * DIGEST_SIZE]) -> Digest {
+        let mut out = [0u8; DIGEST_SIZE];
+        let mut i = 0;
+        while i < DIGEST_SIZE {
+            out[i] = (nibble(s[2 * i]) << 4) | nibble(s[2 * i + 1]);
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn one_shot_fips_vectors() {
+        assert_eq!(digest(b""), EMPTY);
+        assert_eq!(digest(b"abc"), ABC);
+        assert_eq!(digest(MSG448), MSG448_DIGEST);
+    }
+
+    #[test]
+    fn incremental_matches_one_shot() {
+        assert_eq!(Sha256::new().finalize(), EMPTY);
+        let mut hasher = Sha256::new();
+        for chunk in MSG448.chunks(7) {
+            hasher.update(chunk);
+        }
+        assert_eq!(hasher.finalize(), MSG448_DIGEST);
+    }
+
+    static A_BLOCK: [u8; 4096] = [b'a'; 4096];
+
+    #[test]
+    fn million_a_in_uneven_chunks() {
+        let block = &A_BLOCK;
+        let mut hasher = Sha256::new();
+        let mut left = 1_000_000usize;
+        // Chunk sizes that cross the 64-byte block boundary at every offset.
+        let mut size = 1usize;
+        while left > 0 {
+            let n = size.min(left).min(block.len());
+            hasher.update(&block[..n]);
+            left -= n;
+            size = (size * 7 + 13) % 4001 + 1;
+        }
+        assert_eq!(hasher.finalize(), MILLION_A);
+    }
+}

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `module-hashes write` on scratch object trees.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use common::{
+    assert_failed, fake_module, hex, run, sha256, signed, signed_with_info, vmlinux,
+    vmlinux_without_section, Tree, Vmlinux,
+};
+
+/// A tree with three modules (two of them identical), modules.order and a
+/// vmlinux with room for three digests.
+fn tree_with_modules() -> (Tree, Vmlinux) {
+    let tree = Tree::new();
+    tree.write("drivers/foo/foo.ko", &fake_module("foo"));
+    tree.write("lib/bar.ko", &fake_module("bar"));
+    tree.write("lib/copy_of_bar.ko", &fake_module("bar"));
+    tree.write_order(&["drivers/foo/foo.o", "lib/bar.o", "lib/copy_of_bar.o"]);
+    let vmlinux = vmlinux(24 + 32 * 3);
+    tree.write("vmlinux", &vmlinux.bytes);
+    (tree, vmlinux)
+}
+
+/// Header fields of the table at the start of `section`.
+fn header_fields(section: &[u8]) -> (&[u8], [u32; 4]) {
+    let field = |at: usize| u32::from_le_bytes(section[at..at + 4].try_into().unwrap());
+    (&section[..8], [field(8), field(12), field(16), field(20)])
+}
+
+#[test]
+fn writes_the_sorted_distinct_digests() {
+    let (tree, original) = tree_with_modules();
+    let output = run(&tree.write_args());
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty() && output.stderr.is_empty());
+
+    let written = tree.read("vmlinux");
+    assert_eq!(written.len(), original.bytes.len());
+    // Only the section changed.
+    assert_eq!(
+        written[..original.section.start],
+        original.bytes[..original.section.start]
+    );
+    assert_eq!(
+        written[original.section.end..],
+        original.bytes[original.section.end..]
+    );
+
+    let section = &written[original.section.clone()];
+    let (magic, [version, algo, count, entry_size]) = header_fields(section);
+    assert_eq!(magic, b"MODHASH\0");
+    assert_eq!((version, algo, count, entry_size), (1, 1, 2, 32));
+
+    let mut expected = [sha256(&fake_module("foo")), sha256(&fake_module("bar"))];
+    expected.sort();
+    assert!(expected[0] < expected[1]);
+    assert_eq!(section[24..56], expected[0]);
+    assert_eq!(section[56..88], expected[1]);
+    // The third slot, reserved for the duplicate, is zero padding.
+    assert!(section[88..].iter().all(|&byte| byte == 0));
+}
+
+#[test]
+fn manifest_is_what_sha256sum_prints() {
+    let (tree, _) = tree_with_modules();
+    assert!(run(&tree.write_args()).status.success());
+
+    let sha256sum = Command::new("sha256sum")
+        .args(["drivers/foo/foo.ko", "lib/bar.ko", "lib/copy_of_bar.ko"])
+        .current_dir(tree.root())
+        .output()
+        .expect("run sha256sum");
+    assert!(sha256sum.status.success());
+    assert_eq!(
+        String::from_utf8(tree.read("modules.sha256")).unwrap(),
+        String::from_utf8(sha256sum.stdout).unwrap()
+    );
+}
+
+#[test]
+fn signed_modules_are_hashed_without_the_signature() {
+    let tree = Tree::new();
+    let module = fake_module("signed");
+    tree.write("signed.ko", &signed(&module, &[0x30; 517]));
+    tree.write_order(&["signed.o"]);
+    let original = vmlinux(24 + 32);
+    tree.write("vmlinux", &original.bytes);
+    assert!(run(&tree.write_args()).status.success());
+
+    let digest = sha256(&module);
+    let section = &tree.read("vmlinux")[original.section];
+    assert_eq!(section[24..], digest[..]);
+    assert_eq!(
+        tree.read("modules.sha256"),
+        format!("{}  signed.ko\n", hex(&digest)).into_bytes()
+    );
+}
+
+#[test]
+fn output_is_the_same_for_any_thread_count() {
+    let tree = Tree::new();
+    let mut objects = Vec::new();
+    for index in 0..40 {
+        tree.write(
+            &format!("m/mod{index}.ko"),
+            &fake_module(&format!("module {index}")),
+        );
+        objects.push(format!("m/mod{index}.o"));
+    }
+    let objects: Vec<&str> = objects.iter().map(String::as_str).collect();
+    tree.write_order(&objects);
+
+    let mut results = Vec::new();
+    for jobs in ["1", "2", "7", "64"] {
+        tree.write("vmlinux", &vmlinux(24 + 32 * 40).bytes);
+        let mut args = tree.write_args();
+        args.extend(["-j".into(), jobs.into()]);
+        assert!(run(&args).status.success());
+        results.push((tree.read("vmlinux"), tree.read("modules.sha256")));
+    }
+    assert!(results.windows(2).all(|pair| pair[0] == pair[1]));
+}
+
+#[test]
+fn rewriting_replaces_the_old_table_and_keeps_the_mode() {
+    let (tree, original) = tree_with_modules();
+    let vmlinux_path = tree.root().join("vmlinux");
+    fs::set_permissions(&vmlinux_path, fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(run(&tree.write_args()).status.success());
+
+    // Fewer modules the second time: the rest of the old table is cleared.
+    tree.write_order(&["lib/bar.o"]);
+    assert!(run(&tree.write_args()).status.success());
+    let section = &tree.read("vmlinux")[original.section.clone()];
+    assert_eq!(header_fields(section).1[2], 1);
+    assert_eq!(section[24..56], sha256(&fake_module("bar")));
+    assert!(section[56..].iter().all(|&byte| byte == 0));
+
+    let mode = fs::metadata(&vmlinux_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o755);
+    assert_eq!(
+        tree.files().len(),
+        6,
+        "no temporary files: {:?}",
+        tree.files()
+    );
+}
+
+#[test]
+fn empty_modules_order_gives_an_empty_table() {
+    let tree = Tree::new();
+    tree.write_order(&[]);
+    let original = vmlinux(24);
+    tree.write("vmlinux", &original.bytes);
+    assert!(run(&tree.write_args()).status.success());
+    let section = &tree.read("vmlinux")[original.section];
+    assert_eq!(header_fields(section), (&b"MODHASH\0"[..], [1, 1, 0, 32]));
+    assert!(tree.read("modules.sha256").is_empty());
+}
+
+#[test]
+fn without_manifest_option_no_manifest_is_written() {
+    let (tree, _) = tree_with_modules();
+    let mut args = tree.write_args();
+    args.truncate(args.len() - 2);
+    assert!(run(&args).status.success());
+    assert!(!tree.root().join("modules.sha256").exists());
+}
+
+/// Runs `write` on a tree that `break_tree` spoiled, and checks that it
+/// failed cleanly: the expected error, vmlinux untouched, no new files.
+fn assert_write_fails(break_tree: impl FnOnce(&Tree), code: i32, expected: &[&str]) {
+    let (tree, _) = tree_with_modules();
+    break_tree(&tree);
+    let vmlinux_before = fs::read(tree.root().join("vmlinux")).ok();
+    let files_before = tree.files();
+
+    let output = run(&tree.write_args());
+    assert_failed(&output, code, expected);
+    assert_eq!(fs::read(tree.root().join("vmlinux")).ok(), vmlinux_before);
+    assert_eq!(tree.files(), files_before, "files left behind");
+}
+
+#[test]
+fn missing_module() {
+    assert_write_fails(
+        |tree| tree.write_order(&["lib/bar.o", "lib/missing.o"]),
+        1,
+        &["lib/missing.ko", "No such file"],
+    );
+}
+
+#[test]
+fn module_that_is_not_elf() {
+    assert_write_fails(
+        |tree| tree.write("lib/bar.ko", b"#!/bin/sh\necho not a module\n"),
+        1,
+        &["lib/bar.ko", "not an ELF file"],
+    );
+}
+
+#[test]
+fn module_that_is_not_relocatable() {
+    assert_write_fails(
+        |tree| tree.write("lib/bar.ko", &vmlinux(24).bytes),
+        1,
+        &["lib/bar.ko", "not a relocatable ELF object"],
+    );
+}
+
+/// `file`, a signed module, with its `sig_len` replaced.
+fn with_sig_len(mut file: Vec<u8>, sig_len: u32) -> Vec<u8> {
+    let at = file.len() - common::SIGNATURE_MARKER.len() - 4;
+    file[at..at + 4].copy_from_slice(&sig_len.to_be_bytes());
+    file
+}
+
+#[test]
+fn malformed_signature_trailer() {
+    let cases: [(Vec<u8>, &str); 4] = [
+        // Not PKCS#7.
+        (
+            signed_with_info(&fake_module("bar"), &[1; 64], [0, 0, 1, 0, 0, 0, 0, 0]),
+            "id_type 1",
+        ),
+        // Non-zero signer_len.
+        (
+            signed_with_info(&fake_module("bar"), &[1; 64], [0, 0, 2, 5, 0, 0, 0, 0]),
+            "non-zero params",
+        ),
+        // sig_len larger than the file.
+        (
+            with_sig_len(signed(&fake_module("bar"), &[1; 64]), 100_000),
+            "sig_len 100000",
+        ),
+        // The marker alone.
+        (
+            common::SIGNATURE_MARKER.to_vec(),
+            "struct module_signature needs 12",
+        ),
+    ];
+    for (file, detail) in cases {
+        assert_write_fails(
+            |tree| tree.write("lib/bar.ko", &file),
+            1,
+            &["lib/bar.ko", "malformed module signature", detail],
+        );
+    }
+}
+
+#[test]
+fn vmlinux_without_the_section() {
+    assert_write_fails(
+        |tree| tree.write("vmlinux", &vmlinux_without_section()),
+        1,
+        &["vmlinux", "no .module_hashes section"],
+    );
+}
+
+#[test]
+fn section_too_small() {
+    // Room for one digest; the tree has two distinct modules.
+    assert_write_fails(
+        |tree| tree.write("vmlinux", &vmlinux(24 + 32).bytes),
+        1,
+        &["vmlinux", "is 56 bytes", "2 digests (88 bytes needed)"],
+    );
+}
+
+#[test]
+fn vmlinux_of_another_class() {
+    let vmlinux32 = common::ElfBuilder::exec64()
+        .class32()
+        .section(".module_hashes", common::SHT_PROGBITS, &[0; 120])
+        .build();
+    assert_write_fails(
+        |tree| tree.write("vmlinux", &vmlinux32),
+        1,
+        &["vmlinux", "only 64-bit little-endian"],
+    );
+}
+
+#[test]
+fn vmlinux_that_is_not_elf() {
+    assert_write_fails(
+        |tree| tree.write("vmlinux", b"not a kernel"),
+        1,
+        &["vmlinux", "not an ELF file"],
+    );
+}
+
+#[test]
+fn missing_vmlinux_and_modules_order() {
+    assert_write_fails(
+        |tree| fs::remove_file(tree.root().join("vmlinux")).unwrap(),
+        1,
+        &["vmlinux", "No such file"],
+    );
+    assert_write_fails(
+        |tree| fs::remove_file(tree.root().join("modules.order")).unwrap(),
+        1,
+        &["modules.order", "No such file"],
+    );
+}
+
+#[test]
+fn bad_modules_order_line() {
+    assert_write_fails(
+        |tree| tree.write_order(&["lib/bar.o", "lib/bar.ko"]),
+        1,
+        &["modules.order", "line 2"],
+    );
+}
+
+#[test]
+fn bad_command_lines() {
+    let (tree, _) = tree_with_modules();
+    let mut missing_vmlinux = tree.write_args();
+    missing_vmlinux.drain(5..7);
+    let mut zero_jobs = tree.write_args();
+    zero_jobs.extend(["-j".into(), "0".into()]);
+    let mut stray = tree.write_args();
+    stray.push("stray".into());
+    let mut unknown = tree.write_args();
+    unknown.push("--frobnicate".into());
+
+    let vmlinux_before = tree.read("vmlinux");
+    for (args, expected) in [
+        (missing_vmlinux, "missing option '--vmlinux'"),
+        (zero_jobs, "invalid number of jobs '0'"),
+        (stray, "unexpected argument 'stray'"),
+        (unknown, "unknown option '--frobnicate'"),
+    ] {
+        let stderr = assert_failed(&run(&args), 2, &[expected]);
+        assert!(stderr.contains("Usage: module-hashes write"), "{stderr}");
+    }
+    assert_eq!(tree.read("vmlinux"), vmlinux_before);
+    assert!(!tree.root().join("modules.sha256").exists());
+}
