@@ -4,7 +4,10 @@
 #
 #   make demo                  fetch, build, boot, show modules accepted/rejected
 #   make check                 all the tests CI runs
-#   make check-full            check plus the slow tests (more configurations)
+#   make check-full            check plus the slow tests (more configurations,
+#                              every commit of the series builds)
+#   make lint [GATES="..."]    checkpatch, rustfmt, clippy, rustdoc, Sphinx on the series
+#   make check-series          build each commit of the series (bisectability)
 #
 #   make setup                 install the prerequisites (Debian 12 or newer)
 #   make fetch                 download and verify the pinned kernel source
@@ -30,7 +33,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 H := harness
 
 .PHONY: all demo check check-full setup fetch tree export kernel qemu series \
-	harness-tests clean
+	harness-tests lint check-series clean
 
 all:
 	@sed -n 's/^#   //p' Makefile
@@ -58,6 +61,12 @@ series:
 
 harness-tests:
 	$(H)/tests/run.sh
+
+lint: setup
+	$(H)/lint.sh $(GATES)
+
+check-series: setup
+	$(H)/check-series.sh
 
 demo: setup
 	$(H)/demo.sh

@@ -34,6 +34,9 @@ boot() {
 }
 
 step "harness self-tests" "$here/tests/run.sh"
+step "host tool: cargo test" cargo test --quiet
+# The maintainers' tools: checkpatch, rustfmt, clippy, rustdoc, Sphinx.
+step "lint" "$here/lint.sh"
 
 # boot_expecting CONFIG APPEND PATTERN...: a scripted run whose serial log
 # must also match each grep -E PATTERN (for example KUnit suites that ran).
@@ -51,6 +54,7 @@ boot_expecting() {
 
 if step "build hashes" "$here/build-kernel.sh" hashes; then
 	step "hashes: manifest and vmlinux table" "$here/check-manifest.sh" hashes
+	step "hashes: rm a .ko or edit its source, make" "$here/check-rebuild.sh" hashes
 	step "boot hashes: KUnit, not enforcing" boot_expecting hashes "" \
 		'^ok [0-9]+ rust_kernel_sha256$' '^ok [0-9]+ module_hashes$'
 	step "boot hashes: module.sig_enforce=1" boot hashes "module.sig_enforce=1 kunit.enable=0"
@@ -62,6 +66,9 @@ if [ "$full" = full ]; then
 fi
 
 step "series applies with git am" "$here/tree.sh" series
+if [ "$full" = full ]; then
+	step "series is bisectable: each commit builds" "$here/check-series.sh"
+fi
 
 echo
 echo "=== summary"

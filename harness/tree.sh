@@ -133,14 +133,28 @@ build_work_commits() {
 		[ -f "$patches/$p" ] || die "patches/series names $p, but patches/$p does not exist"
 		known_patch[$p]=1
 	done
+	local -A dir_patch=()
 	while read -r f p; do
 		[ -n "${p:-}" ] || die "patches/overlay.map: '$f' names no patch"
 		[ -n "${known_patch[$p]:-}" ] ||
 			die "patches/overlay.map: $f is assigned to $p, which is not in patches/series"
+		if [ "${f%/}" != "$f" ]; then
+			# A directory entry: every overlay file under it.
+			[ -d "$root/$f" ] || die "patches/overlay.map names $f, which is not in the overlay"
+			dir_patch[$f]=$p
+			continue
+		fi
 		[ -f "$root/$f" ] || die "patches/overlay.map names $f, which is not in the overlay"
 		[ -z "${patch_of[$f]:-}" ] || die "patches/overlay.map: $f is listed twice"
 		patch_of[$f]=$p
 	done < <(map_entries)
+	local d
+	while read -r f; do
+		[ -z "${patch_of[$f]:-}" ] || continue
+		for d in "${!dir_patch[@]}"; do
+			[ "${f#"$d"}" = "$f" ] || patch_of[$f]=${dir_patch[$d]}
+		done
+	done < <(overlay_files)
 	while read -r f; do
 		if harness_git cat-file -e "base:$f" 2>/dev/null; then
 			die "overlay file $f already exists in the base tree;" \
@@ -255,15 +269,23 @@ cmd_export() {
 		done
 	done
 
-	# Refuse to overwrite an overlay file that was edited at the repo root
-	# since the last sync: that edit is not in build/src.
+	# Write back only what changed in build/src since the last sync: an
+	# overlay file edited at the repo root meanwhile is kept, unless both
+	# sides changed it, which is a conflict to resolve by hand.
+	local -A write_back=()
+	local head_blob synced_blob root_blob
 	while read -r f name; do
-		[ -f "$root/$f" ] || continue
-		if harness_git cat-file -e "refs/harness/synced:$f" 2>/dev/null &&
-		   [ "$(git hash-object "$root/$f")" != "$(harness_git rev-parse "refs/harness/synced:$f")" ] &&
-		   [ "$(git hash-object "$root/$f")" != "$(harness_git rev-parse "HEAD:$f")" ]; then
-			die "$f was changed at the repo root since the last sync and in $src;" \
-			    "export would lose the repo-root edit: merge it into $src first"
+		head_blob=$(harness_git rev-parse "HEAD:$f")
+		synced_blob=$(harness_git rev-parse -q --verify "refs/harness/synced:$f" 2>/dev/null || true)
+		root_blob=
+		[ -f "$root/$f" ] && root_blob=$(git hash-object "$root/$f")
+		if [ -z "$root_blob" ] || [ "$head_blob" != "$synced_blob" ]; then
+			if [ -n "$root_blob" ] && [ -n "$synced_blob" ] &&
+			   [ "$root_blob" != "$synced_blob" ] && [ "$root_blob" != "$head_blob" ]; then
+				die "$f was changed both at the repo root and in $src since the last sync;" \
+				    "merge the repo-root edit into $src first"
+			fi
+			write_back[$f]=1
 		fi
 	done < "$tmp/map"
 
@@ -275,6 +297,7 @@ cmd_export() {
 		grep -q "^$old " "$tmp/map" || rm -f "$root/$old"
 	done < <(map_entries)
 	while read -r f name; do
+		[ -n "${write_back[$f]:-}" ] || continue
 		mkdir -p "$(dirname "$root/$f")"
 		harness_git show "HEAD:$f" > "$root/$f"
 		if [ "$(harness_git ls-tree HEAD -- "$f" | cut -d' ' -f1)" = 100755 ]; then
@@ -290,10 +313,25 @@ cmd_export() {
 		echo "# Applied in this order on top of the base kernel (quilt format)."
 		cat "$tmp/series"
 	} > "$patches/series"
+	# Keep the directory entries whose patch still exists, and list only
+	# the files they do not cover.
+	local d dp covered
+	: > "$tmp/dirs"
+	while read -r d dp; do
+		[ "${d%/}" != "$d" ] && grep -qxF "$dp" "$tmp/series" && echo "$d $dp" >> "$tmp/dirs"
+	done < <(map_entries)
 	{
-		echo "# <new file in the overlay> <the patch whose commit adds it>"
-		sort "$tmp/map"
-	} > "$patches/overlay.map"
+		echo "# <new file in the overlay, or a directory/ for all files under it>"
+		echo "# <the patch whose commit adds it>"
+		while read -r f name; do
+			covered=
+			while read -r d dp; do
+				[ "${f#"$d"}" != "$f" ] && [ "$dp" = "$name" ] && covered=1
+			done < "$tmp/dirs"
+			[ -n "$covered" ] || echo "$f $name"
+		done < "$tmp/map"
+		cat "$tmp/dirs"
+	} | { read -r h1; read -r h2; echo "$h1"; echo "$h2"; sort; } > "$patches/overlay.map"
 	harness_git update-ref refs/harness/synced HEAD
 	info "exported $(wc -l < "$tmp/series") commits to patches/ and the overlay"
 }

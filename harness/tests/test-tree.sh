@@ -30,13 +30,19 @@ grep -q other.o build/src/kernel/module/Makefile && ok "the overlay edit is in b
 [ "$(stat -c %Y build/src/kernel/main.c)" = "$(date -d 2000-01-01 +%s)" ] &&
 	ok "unchanged files keep their mtime" || not_ok "unchanged files keep their mtime"
 
-# An overlay edit that was not synced is never overwritten by export.
+# An overlay edit that was not synced is never overwritten by export: kept
+# when build/src did not change the file, a conflict when it did.
 printf 'obj-y += hashes.o root-edit.o\n' > proj/kernel/module/Makefile
 git -C build/src commit -q --allow-empty -m "module: empty"
-expect_fail "export refuses to lose an unsynced overlay edit" "changed at the repo root since the last sync" tree export
+expect_ok "export keeps an unsynced overlay edit of a file build/src did not change" tree export
 grep -q root-edit.o proj/kernel/module/Makefile && ok "the overlay edit survives" || not_ok "the overlay edit survives"
-git -C build/src reset -q --hard HEAD^
+git -C build/src reset -q --hard HEAD~1
+printf 'obj-y += hashes.o src-edit.o\n' > build/src/kernel/module/Makefile
+git -C build/src commit -q -a --amend --no-edit
+expect_fail "export refuses when both sides changed a file" "changed both at the repo root and in" tree export
 printf 'obj-y += hashes.o other.o\n' > proj/kernel/module/Makefile
+expect_ok "export after the conflict is resolved" tree export
+grep -q src-edit.o proj/kernel/module/Makefile && ok "the build/src edit is exported" || not_ok "the build/src edit is exported"
 
 expect_ok "make series writes a series that git am applies" tree series
 [ "$(ls build/series | wc -l)" = 1 ] && grep -q '^Subject: \[PATCH\] module: add hashes' build/series/*.patch &&

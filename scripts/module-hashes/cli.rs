@@ -7,68 +7,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use crate::error::Error;
-
-/// The short usage printed after a command-line error.
-pub(crate) const SYNOPSIS: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE [--manifest FILE] [-j N]
-       module-hashes hash [-j N] FILE...
-       module-hashes [COMMAND] --help
-";
-
-/// Help for the tool as a whole.
-pub(crate) const MAIN_HELP: &str = "\
-Usage: module-hashes COMMAND [OPTION]...
-
-Hash the modules built with the kernel and embed the digests in the
-.module_hashes section of vmlinux (CONFIG_MODULE_HASHES).
-
-Commands:
-  write    fill vmlinux's .module_hashes section from modules.order
-  hash     print the module digests of files, in sha256sum format
-
-Options:
-  -h, --help    print this help
-
-Run 'module-hashes COMMAND --help' for the options of a command.
-
-Exit status: 0 on success, 1 on error, 2 on a bad command line.
-";
-
-/// Help for `write`.
-pub(crate) const WRITE_HELP: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
-                           [--manifest FILE] [-j N]
-
-Hash every module listed in modules.order and write the sorted table of
-distinct digests, with its header, into the .module_hashes section of
-vmlinux.  vmlinux is replaced as a whole, and only if everything succeeded.
-
-A module's digest is the SHA-256 of its file without an appended module
-signature.
-
-Options:
-  --objtree DIR     directory that the paths in modules.order are relative to
-  --order FILE      modules.order: one path/to/foo.o per line; the module
-                    hashed is path/to/foo.ko
-  --vmlinux FILE    64-bit little-endian ELF file with a .module_hashes section
-  --manifest FILE   also write one line per module, in modules.order order,
-                    as sha256sum does: DIGEST  path/to/foo.ko
-  -j, --jobs N      hash on N threads (default: the number of CPUs)
-  -h, --help        print this help
-";
-
-/// Help for `hash`.
-pub(crate) const HASH_HELP: &str = "\
-Usage: module-hashes hash [-j N] FILE...
-
-Print the module digest of each FILE in sha256sum format: the SHA-256 of
-the file without an appended module signature.  Each FILE must be an ELF
-relocatable object.  Nothing is printed unless every FILE can be hashed.
-
-Options:
-  -j, --jobs N      hash on N threads (default: the number of CPUs)
-  -h, --help        print this help
-";
+use crate::help::{HASH_HELP, LIST_HELP, MAIN_HELP, VERIFY_HELP, WRITE_HELP};
 
 /// Arguments of `write`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +33,28 @@ pub(crate) struct HashArgs {
     pub(crate) jobs: NonZeroUsize,
 }
 
+/// Arguments of `list`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ListArgs {
+    /// The vmlinux, bzImage or table file.
+    pub(crate) kernel: PathBuf,
+    /// The build's modules.hashes, if given.
+    pub(crate) manifest: Option<PathBuf>,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct VerifyArgs {
+    /// The vmlinux, bzImage or table file.
+    pub(crate) kernel: PathBuf,
+    /// The build's modules.hashes, if given.
+    pub(crate) manifest: Option<PathBuf>,
+    /// Module files and directories to check.
+    pub(crate) modules: Vec<PathBuf>,
+    /// Number of checking threads.
+    pub(crate) jobs: NonZeroUsize,
+}
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Command {
@@ -103,6 +64,10 @@ pub(crate) enum Command {
     Write(WriteArgs),
     /// Print module digests.
     Hash(HashArgs),
+    /// Print a kernel's table.
+    List(ListArgs),
+    /// Check modules against a kernel's table.
+    Verify(VerifyArgs),
 }
 
 /// Parses the arguments after the program name.
@@ -114,6 +79,8 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Command, Error> {
     match command.to_str() {
         Some("write") => parse_write(Arguments::new(args)),
         Some("hash") => parse_hash(Arguments::new(args)),
+        Some("list") => parse_list(Arguments::new(args)),
+        Some("verify") => parse_verify(Arguments::new(args)),
         Some("-h" | "--help" | "help") => Ok(Command::Help(MAIN_HELP)),
         _ => Err(usage(&format!(
             "unknown command '{}'",
@@ -291,6 +258,66 @@ fn parse_hash(mut args: Arguments) -> Result<Command, Error> {
     }))
 }
 
+/// Parses the arguments of `list`.
+fn parse_list(mut args: Arguments) -> Result<Command, Error> {
+    let (mut manifest, mut operands) = (None, Vec::new());
+    while let Some(item) = args.next_item() {
+        match item {
+            Item::Option(option, attached) => match option.as_str() {
+                "-h" | "--help" => return Ok(Command::Help(LIST_HELP)),
+                "--manifest" => {
+                    set_once(&mut manifest, &option, args.value(&option, attached)?)?;
+                }
+                _ => return Err(unknown_option("list", &option)),
+            },
+            Item::Operand(operand) => operands.push(PathBuf::from(operand)),
+        }
+    }
+    let mut operands = operands.into_iter();
+    let (Some(kernel), None) = (operands.next(), operands.next()) else {
+        return Err(usage("list: expected exactly one KERNEL"));
+    };
+    Ok(Command::List(ListArgs {
+        kernel,
+        manifest: manifest.map(PathBuf::from),
+    }))
+}
+
+/// Parses the arguments of `verify`.
+fn parse_verify(mut args: Arguments) -> Result<Command, Error> {
+    let (mut manifest, mut jobs, mut operands) = (None, None, Vec::new());
+    while let Some(item) = args.next_item() {
+        match item {
+            Item::Option(option, attached) => match option.as_str() {
+                "-h" | "--help" => return Ok(Command::Help(VERIFY_HELP)),
+                "--manifest" => {
+                    set_once(&mut manifest, &option, args.value(&option, attached)?)?;
+                }
+                "-j" | "--jobs" => {
+                    let value = parse_jobs(&args.value(&option, attached)?)?;
+                    set_once(&mut jobs, &option, value)?;
+                }
+                _ => return Err(unknown_option("verify", &option)),
+            },
+            Item::Operand(operand) => operands.push(PathBuf::from(operand)),
+        }
+    }
+    let mut operands = operands.into_iter();
+    let Some(kernel) = operands.next() else {
+        return Err(usage("verify: no KERNEL given"));
+    };
+    let modules: Vec<PathBuf> = operands.collect();
+    if modules.is_empty() {
+        return Err(usage("verify: no MODULE_OR_DIR given"));
+    }
+    Ok(Command::Verify(VerifyArgs {
+        kernel,
+        manifest: manifest.map(PathBuf::from),
+        modules,
+        jobs: jobs.unwrap_or_else(default_jobs),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +418,48 @@ mod tests {
             Ok(Command::Help(WRITE_HELP))
         );
         assert_eq!(parse_str(&["hash", "-h"]), Ok(Command::Help(HASH_HELP)));
+    }
+
+    #[test]
+    fn list_and_verify() {
+        assert_eq!(
+            parse_str(&["list", "--manifest=m", "vmlinux"]),
+            Ok(Command::List(ListArgs {
+                kernel: "vmlinux".into(),
+                manifest: Some("m".into()),
+            }))
+        );
+        assert_eq!(
+            parse_str(&["verify", "-j2", "bzImage", "a.ko", "--manifest", "m", "dir"]),
+            Ok(Command::Verify(VerifyArgs {
+                kernel: "bzImage".into(),
+                manifest: Some("m".into()),
+                modules: vec!["a.ko".into(), "dir".into()],
+                jobs: NonZeroUsize::new(2).unwrap(),
+            }))
+        );
+        assert_eq!(parse_str(&["list", "-h"]), Ok(Command::Help(LIST_HELP)));
+        assert_eq!(
+            parse_str(&["verify", "--help"]),
+            Ok(Command::Help(VERIFY_HELP))
+        );
+        assert_eq!(
+            usage_message(&["list"]),
+            "list: expected exactly one KERNEL"
+        );
+        assert_eq!(
+            usage_message(&["list", "a", "b"]),
+            "list: expected exactly one KERNEL"
+        );
+        assert_eq!(usage_message(&["verify"]), "verify: no KERNEL given");
+        assert_eq!(
+            usage_message(&["verify", "vmlinux"]),
+            "verify: no MODULE_OR_DIR given"
+        );
+        assert_eq!(
+            usage_message(&["verify", "-j", "x"]),
+            "invalid number of jobs 'x': expected a positive integer"
+        );
     }
 
     #[test]

@@ -135,6 +135,13 @@ fn read_ident(bytes: &[u8]) -> Result<(u8, bool), String> {
 /// object of either class and byte order whose header and section header
 /// table lie within the file.
 pub(crate) fn check_module(bytes: &[u8]) -> Result<(), String> {
+    check_module_start(bytes, bytes.len())
+}
+
+/// `check_module` for a module of `module_len` bytes of which only the
+/// start, `head` (at least the ELF header, or all of it), is at hand.
+pub(crate) fn check_module_start(head: &[u8], module_len: usize) -> Result<(), String> {
+    let bytes = head.get(..module_len).unwrap_or(head);
     let (class, big_endian) = read_ident(bytes)?;
     let reader = Reader { bytes, big_endian };
     let truncated = || "truncated ELF header".to_string();
@@ -148,7 +155,7 @@ pub(crate) fn check_module(bytes: &[u8]) -> Result<(), String> {
         let shoff = reader.u32(32).ok_or_else(truncated)?;
         (u64::from(shoff), 40, 46, 48, EHDR32_SIZE, SHDR32_SIZE)
     };
-    if bytes.len() < ehdr_size {
+    if module_len < ehdr_size {
         return Err(truncated());
     }
 
@@ -178,7 +185,7 @@ pub(crate) fn check_module(bytes: &[u8]) -> Result<(), String> {
     checked_range(
         table_start,
         usize::from(e_shnum) * shdr_size,
-        bytes.len(),
+        module_len,
         "section header table",
     )?;
     Ok(())
@@ -309,6 +316,62 @@ fn section_name(names: &[u8], offset: u32) -> Result<&[u8], String> {
     Ok(&tail[..len])
 }
 
+/// The section names of a module that `check_module` accepted, in
+/// section order, for any ELF class and byte order.  Names that are not
+/// UTF-8 are converted lossily.
+pub(crate) fn section_names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    check_module(bytes)?;
+    let (class, big_endian) = read_ident(bytes)?;
+    let reader = Reader { bytes, big_endian };
+    let truncated = || "truncated ELF file".to_string();
+    let class64 = class == CLASS_64;
+    let (shoff, shnum, shstrndx, shdr_size) = if class64 {
+        (reader.u64(40), reader.u16(60), reader.u16(62), SHDR64_SIZE)
+    } else {
+        (
+            reader.u32(32).map(u64::from),
+            reader.u16(48),
+            reader.u16(50),
+            SHDR32_SIZE,
+        )
+    };
+    let (shoff, shnum, shstrndx) = (
+        to_usize(shoff.ok_or_else(truncated)?, "section header table offset")?,
+        usize::from(shnum.ok_or_else(truncated)?),
+        usize::from(shstrndx.ok_or_else(truncated)?),
+    );
+    // sh_name, sh_offset and sh_size of section `index`.
+    let header = |index: usize| -> Option<(u32, u64, u64)> {
+        let at = shoff.checked_add(index.checked_mul(shdr_size)?)?;
+        if class64 {
+            Some((reader.u32(at)?, reader.u64(at + 24)?, reader.u64(at + 32)?))
+        } else {
+            Some((
+                reader.u32(at)?,
+                u64::from(reader.u32(at + 16)?),
+                u64::from(reader.u32(at + 20)?),
+            ))
+        }
+    };
+    if shstrndx == 0 || shstrndx >= shnum {
+        return Err(format!("bad section name table index {shstrndx}"));
+    }
+    let (_, names_offset, names_size) = header(shstrndx).ok_or_else(truncated)?;
+    let names_range = checked_range(
+        to_usize(names_offset, "section offset")?,
+        to_usize(names_size, "section size")?,
+        bytes.len(),
+        "section name table",
+    )?;
+    let names = &bytes[names_range];
+    (1..shnum)
+        .map(|index| {
+            let (name, _, _) = header(index).ok_or_else(truncated)?;
+            Ok(String::from_utf8_lossy(section_name(names, name)?).into_owned())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +496,28 @@ mod tests {
         ] {
             let module = builder.section(".modinfo", SHT_PROGBITS, b"name=x").build();
             assert_eq!(check_module(&module), Ok(()));
+        }
+    }
+
+    #[test]
+    fn section_names_of_every_class_and_byte_order() {
+        for builder in [
+            ElfBuilder::rel64(),
+            ElfBuilder::rel64().big_endian(),
+            ElfBuilder::rel64().class32(),
+            ElfBuilder::rel64().class32().big_endian(),
+        ] {
+            let module = builder
+                .section(".text", SHT_PROGBITS, b"x")
+                .section(".symtab", SHT_PROGBITS, b"")
+                .build();
+            assert_eq!(
+                section_names(&module).unwrap(),
+                [".text", ".symtab", ".shstrtab"]
+            );
+            for len in 0..module.len() {
+                assert!(section_names(&module[..len]).is_err(), "length {len}");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Embeds the digests of the kernel's modules in vmlinux.
+//! Embeds the digests of the kernel's modules in vmlinux, and shows and
+//! checks them.
 //!
 //! With `CONFIG_MODULE_HASHES`, the build hashes every module it built
 //! (SHA-256 of the `.ko` without an appended signature) and stores the
@@ -12,14 +13,22 @@
 //! `module-hashes --help` for the command line.
 
 mod atomic_file;
+mod bzimage;
 mod cli;
+mod decompress;
 mod elf;
 #[cfg(test)]
 mod elf_builder;
 mod error;
 mod hash_command;
+mod help;
+mod kernel_table;
 mod layout;
+mod list_command;
+mod manifest;
+mod module_check;
 mod module_digest;
+mod module_file;
 mod modules_order;
 mod parallel;
 mod sha256;
@@ -28,6 +37,7 @@ mod sha256_portable;
 mod sha256_x86;
 mod signature;
 mod table;
+mod verify_command;
 mod write_command;
 
 use std::io::Write;
@@ -45,6 +55,8 @@ fn run() -> Result<(), Error> {
             .map_err(|error| Error::Failed(format!("standard output: {error}"))),
         Command::Write(args) => write_command::run(&args),
         Command::Hash(args) => hash_command::run(&args),
+        Command::List(args) => list_command::run(&args),
+        Command::Verify(args) => verify_command::run(&args),
     }
 }
 
@@ -56,7 +68,7 @@ fn main() -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "module-hashes: error: {}", error.message());
     if let Error::Usage(_) = error {
-        let _ = stderr.write_all(cli::SYNOPSIS.as_bytes());
+        let _ = stderr.write_all(help::SYNOPSIS.as_bytes());
     }
     error.exit_code()
 }

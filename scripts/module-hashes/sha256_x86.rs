@@ -44,6 +44,32 @@ impl ShaNi {
     }
 }
 
+/// Four rounds: adds the round constants of group `$group` to the four
+/// schedule words `$words` and runs two `sha256rnds2`, each of which also
+/// swaps the roles of the two state registers.
+macro_rules! four_rounds {
+    ($abef:ident, $cdgh:ident, $words:expr, $group:expr) => {{
+        let constants = _mm_loadu_si128(ROUND_CONSTANTS.as_ptr().add(4 * $group).cast::<__m128i>());
+        let words = _mm_add_epi32($words, constants);
+        $cdgh = _mm_sha256rnds2_epu32($cdgh, $abef, words);
+        $abef = _mm_sha256rnds2_epu32($abef, $cdgh, _mm_shuffle_epi32(words, 0x0e));
+    }};
+}
+
+/// The next four schedule words W[t..t+4] from the groups t-16 (`$oldest`,
+/// which they replace), t-12, t-8 and t-4 (`$newest`).
+macro_rules! next_schedule {
+    ($oldest:ident, $older:ident, $old:ident, $newest:ident) => {
+        $oldest = _mm_sha256msg2_epu32(
+            _mm_add_epi32(
+                _mm_sha256msg1_epu32($oldest, $older),
+                _mm_alignr_epi8($newest, $old, 4),
+            ),
+            $newest,
+        );
+    };
+}
+
 /// The SHA-NI block function.
 ///
 /// # Safety
@@ -53,7 +79,8 @@ impl ShaNi {
 unsafe fn compress_blocks(state: &mut [u32; 8], blocks: &[u8]) {
     // SAFETY: the caller guarantees the CPU features.  Every load and store
     // is an unaligned 16-byte access within `state` (8 words), a 64-byte
-    // block or `ROUND_CONSTANTS` (64 words), as the offsets below show.
+    // block or `ROUND_CONSTANTS` (64 words, groups 0 to 15 of 4), as the
+    // offsets below show.
     unsafe {
         // Byte order of each word: the message is big-endian.
         let byte_swap = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203);
@@ -68,35 +95,28 @@ unsafe fn compress_blocks(state: &mut [u32; 8], blocks: &[u8]) {
         for block in blocks.chunks_exact(BLOCK_SIZE) {
             let (abef_start, cdgh_start) = (abef, cdgh);
             let block = block.as_ptr();
-            // The last four groups of four schedule words, indexed by group
-            // number modulo 4.
-            let mut schedule = [
-                _mm_shuffle_epi8(_mm_loadu_si128(block.cast::<__m128i>()), byte_swap),
-                _mm_shuffle_epi8(_mm_loadu_si128(block.add(16).cast::<__m128i>()), byte_swap),
-                _mm_shuffle_epi8(_mm_loadu_si128(block.add(32).cast::<__m128i>()), byte_swap),
-                _mm_shuffle_epi8(_mm_loadu_si128(block.add(48).cast::<__m128i>()), byte_swap),
-            ];
-
-            for group in 0..16 {
-                if group >= 4 {
-                    // W[t..t+4] from groups t-16.., t-12.., t-8.. and t-4..
-                    let oldest = schedule[group % 4];
-                    let older = schedule[(group + 1) % 4];
-                    let old = schedule[(group + 2) % 4];
-                    let newest = schedule[(group + 3) % 4];
-                    let partial = _mm_add_epi32(
-                        _mm_sha256msg1_epu32(oldest, older),
-                        _mm_alignr_epi8(newest, old, 4),
-                    );
-                    schedule[group % 4] = _mm_sha256msg2_epu32(partial, newest);
-                }
-                let constants =
-                    _mm_loadu_si128(ROUND_CONSTANTS.as_ptr().add(4 * group).cast::<__m128i>());
-                let words = _mm_add_epi32(schedule[group % 4], constants);
-                // Two rounds with the low two words, two with the high two;
-                // each call also swaps which register holds ABEF.
-                cdgh = _mm_sha256rnds2_epu32(cdgh, abef, words);
-                abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(words, 0x0e));
+            // The last four groups of four schedule words, in named
+            // variables (not an array) so that they stay in registers.
+            let mut w0 = _mm_shuffle_epi8(_mm_loadu_si128(block.cast::<__m128i>()), byte_swap);
+            let mut w1 =
+                _mm_shuffle_epi8(_mm_loadu_si128(block.add(16).cast::<__m128i>()), byte_swap);
+            let mut w2 =
+                _mm_shuffle_epi8(_mm_loadu_si128(block.add(32).cast::<__m128i>()), byte_swap);
+            let mut w3 =
+                _mm_shuffle_epi8(_mm_loadu_si128(block.add(48).cast::<__m128i>()), byte_swap);
+            four_rounds!(abef, cdgh, w0, 0);
+            four_rounds!(abef, cdgh, w1, 1);
+            four_rounds!(abef, cdgh, w2, 2);
+            four_rounds!(abef, cdgh, w3, 3);
+            for group in [4, 8, 12] {
+                next_schedule!(w0, w1, w2, w3);
+                four_rounds!(abef, cdgh, w0, group);
+                next_schedule!(w1, w2, w3, w0);
+                four_rounds!(abef, cdgh, w1, group + 1);
+                next_schedule!(w2, w3, w0, w1);
+                four_rounds!(abef, cdgh, w2, group + 2);
+                next_schedule!(w3, w0, w1, w2);
+                four_rounds!(abef, cdgh, w3, group + 3);
             }
 
             abef = _mm_add_epi32(abef, abef_start);

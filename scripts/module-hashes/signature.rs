@@ -71,20 +71,33 @@ impl fmt::Display for TrailerError {
     }
 }
 
+/// How many bytes at the end of a file `unsigned_len` needs: the marker
+/// and `struct module_signature`.
+pub(crate) const TAIL_SIZE: usize = MARKER.len() + INFO_SIZE;
+
 /// Returns `file` without its appended signature, or all of `file` if it has
 /// none.
 pub(crate) fn strip(file: &[u8]) -> Result<&[u8], TrailerError> {
-    let Some(signed) = file.strip_suffix(MARKER) else {
-        return Ok(file);
+    let tail = &file[file.len().saturating_sub(TAIL_SIZE)..];
+    Ok(&file[..unsigned_len(file.len(), tail)?])
+}
+
+/// The length of a file of `file_len` bytes without its appended
+/// signature, from `tail`, its last `TAIL_SIZE` bytes (all of it if it is
+/// shorter).
+pub(crate) fn unsigned_len(file_len: usize, tail: &[u8]) -> Result<usize, TrailerError> {
+    let Some(info_and_marker) = tail.strip_suffix(MARKER) else {
+        return Ok(file_len);
     };
-    let Some((before_info, info)) = signed.split_last_chunk::<INFO_SIZE>() else {
+    let before_marker = file_len - MARKER.len();
+    let Some((_, info)) = info_and_marker.split_last_chunk::<INFO_SIZE>() else {
         return Err(TrailerError::Truncated {
-            available: signed.len(),
+            available: before_marker,
         });
     };
     let [algo, hash, id_type, signer_len, key_id_len, pad0, pad1, pad2, s0, s1, s2, s3] = *info;
     let sig_len = u32::from_be_bytes([s0, s1, s2, s3]);
-    let info_start = before_info.len();
+    let info_start = before_marker - INFO_SIZE;
 
     // Same checks, in the same order, as mod_check_sig(): the kernel wants
     // at least one byte of module before the signature.
@@ -105,7 +118,7 @@ pub(crate) fn strip(file: &[u8]) -> Result<&[u8], TrailerError> {
     // signer_len and key_id_len are zero for PKCS#7, but the layout puts the
     // signer's name and key id before the signature data, so count them.
     let trailer_data = sig_len_bytes + usize::from(signer_len) + usize::from(key_id_len);
-    Ok(&before_info[..info_start - trailer_data])
+    Ok(info_start - trailer_data)
 }
 
 #[cfg(test)]

@@ -24,6 +24,73 @@ impl Table {
         Table { digests }
     }
 
+    /// Reads the table the way the kernel does, from the bytes of a
+    /// `.module_hashes` section, and checks everything the kernel relies on:
+    /// the header, that `count` digests fit in the section, and that they
+    /// are sorted without duplicates.
+    pub(crate) fn parse(section: &[u8]) -> Result<Self, String> {
+        let Some((header, rest)) = section.split_first_chunk::<HEADER_SIZE>() else {
+            return Err(format!(
+                "section is {} bytes, shorter than the {HEADER_SIZE}-byte header",
+                section.len()
+            ));
+        };
+        let field = |at: usize| {
+            u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+        };
+        if header[..8] != MAGIC {
+            if section.iter().all(|&byte| byte == 0) {
+                return Err("the table was never filled in (the section is all zeros), \
+                            so the kernel knows no module"
+                    .to_string());
+            }
+            return Err("bad header: wrong magic (expected \"MODHASH\")".to_string());
+        }
+        let (version, algo, count, entry_size) = (field(8), field(12), field(16), field(20));
+        if version != VERSION {
+            return Err(format!("bad header: version {version}, expected {VERSION}"));
+        }
+        if algo != ALGO_SHA256 {
+            return Err(format!(
+                "bad header: algorithm {algo}, expected {ALGO_SHA256} (SHA-256)"
+            ));
+        }
+        if usize::try_from(entry_size).ok() != Some(SHA256_SIZE) {
+            return Err(format!(
+                "bad header: entry size {entry_size}, expected {SHA256_SIZE}"
+            ));
+        }
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        let fits = rest.len() / SHA256_SIZE;
+        if count > fits {
+            return Err(format!(
+                "count {count} is beyond the section: it has room for {fits} digests"
+            ));
+        }
+        let digests: Vec<Digest> = rest
+            .chunks_exact(SHA256_SIZE)
+            .take(count)
+            .map(|entry| entry.try_into().unwrap_or([0; SHA256_SIZE]))
+            .collect();
+        if let Some(index) = digests.windows(2).position(|pair| pair[0] >= pair[1]) {
+            return Err(format!(
+                "digests are not sorted without duplicates: entry {} is not after entry {index}",
+                index + 1
+            ));
+        }
+        Ok(Table { digests })
+    }
+
+    /// Whether `digest` is in the table.
+    pub(crate) fn contains(&self, digest: &Digest) -> bool {
+        self.digests.binary_search(digest).is_ok()
+    }
+
+    /// The digests, in ascending order.
+    pub(crate) fn digests(&self) -> &[Digest] {
+        &self.digests
+    }
+
     /// Number of distinct digests.
     pub(crate) fn count(&self) -> usize {
         self.digests.len()
@@ -107,6 +174,59 @@ mod tests {
         let mut section = vec![0xffu8; HEADER_SIZE];
         empty.write_into(&mut section).unwrap();
         assert_eq!(section[16..20], [0; 4]);
+    }
+
+    fn written(table: &Table, room: usize) -> Vec<u8> {
+        let mut section = vec![0u8; HEADER_SIZE + room * SHA256_SIZE];
+        table.write_into(&mut section).unwrap();
+        section
+    }
+
+    #[test]
+    fn parse_reads_what_write_into_wrote() {
+        let table = Table::new(vec![digest_of(9), digest_of(4), digest_of(7)]);
+        let parsed = Table::parse(&written(&table, 5)).unwrap();
+        assert_eq!(parsed, table);
+        assert!(parsed.contains(&digest_of(7)));
+        assert!(!parsed.contains(&digest_of(8)));
+        assert_eq!(
+            Table::parse(&written(&Table::new(vec![]), 0))
+                .unwrap()
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn parse_rejects_corrupt_tables() {
+        let good = written(&Table::new(vec![digest_of(1), digest_of(2)]), 2);
+        let corrupt = |at: usize, value: u8| {
+            let mut section = good.clone();
+            section[at] = value;
+            Table::parse(&section).unwrap_err()
+        };
+        assert!(corrupt(0, b'X').contains("wrong magic"));
+        assert!(corrupt(8, 2).contains("version 2"));
+        assert!(corrupt(12, 2).contains("algorithm 2"));
+        assert!(corrupt(20, 64).contains("entry size 64"));
+        assert!(corrupt(16, 3).contains("count 3 is beyond the section"));
+        assert!(corrupt(19, 0xff).contains("is beyond the section"));
+        // The second digest made smaller than, then equal to, the first.
+        assert!(corrupt(HEADER_SIZE + SHA256_SIZE, 0).contains("not sorted"));
+        let mut duplicate = good.clone();
+        duplicate.copy_within(
+            HEADER_SIZE..HEADER_SIZE + SHA256_SIZE,
+            HEADER_SIZE + SHA256_SIZE,
+        );
+        assert!(Table::parse(&duplicate).unwrap_err().contains("not sorted"));
+        assert!(Table::parse(&[0; 100])
+            .unwrap_err()
+            .contains("never filled in"));
+        for len in 0..HEADER_SIZE {
+            assert!(Table::parse(&good[..len])
+                .unwrap_err()
+                .contains("shorter than"));
+        }
     }
 
     #[test]

@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark the module-hashes host tool on a distribution's modules.
+#
+# Usage: bench-hash.sh BENCHDIR TOOL
+#
+# BENCHDIR (build/bench) holds a private apt configuration (apt/), the
+# downloaded .deb, and modules/: Debian's amd64 modules decompressed once
+# (skipped when modules/.done exists).  TOOL is the module-hashes binary.
+# The package is fetched with apt-get download through its own sources list,
+# lists and cache and the system's Debian keyring, as harness/fetch-linux.sh
+# does: the system's apt sources are never touched.
+#
+# Then, best of BENCH_RUNS (default 3) runs each, it times reading every
+# module (cat, the floor), sha256sum, openssl dgst -sha256, and the tool's
+# hash -j 1 and hash -j $(nproc), prints a table and says whether the
+# targets are met: single-thread throughput at least openssl's, and all
+# cores within 1.5x of cat.  The exit status is 0 whether or not they are
+# met (it is a measurement); 1 on a setup error.
+#
+# DEBIAN_MIRROR=http://... overrides the mirror.
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+BENCH_SUITE=trixie-backports
+BENCH_PACKAGE=linux-modules-7.3.4+deb13-amd64
+BENCH_VERSION=7.3.4-1~bpo13+1
+BENCH_MODULES=4225
+
+bench=${1:?usage: bench-hash.sh BENCHDIR TOOL}
+tool=${2:?usage: bench-hash.sh BENCHDIR TOOL}
+runs=${BENCH_RUNS:-3}
+[ -x "$tool" ] || die "$tool: not an executable (build the tool first)"
+tool=$(realpath "$tool")
+mkdir -p "$bench"
+bench=$(cd "$bench" && pwd)
+modules=$bench/modules
+
+# fetch_deb: download the modules package into $bench, print its path.
+fetch_deb() {
+	local deb
+	deb=$(ls "$bench"/"${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true)
+	if [ -n "$deb" ]; then
+		echo "$deb"
+		return
+	fi
+	local mirror=${DEBIAN_MIRROR:-}
+	if [ -z "$mirror" ] && command -v apt-get >/dev/null; then
+		mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
+			 awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
+	fi
+	[ -n "$mirror" ] || die "cannot find a Debian mirror in the system's apt configuration;" \
+		"set DEBIAN_MIRROR=<url of a Debian archive>"
+	command -v apt-get >/dev/null || die "apt-get is needed to download $BENCH_PACKAGE"
+
+	local apt=$bench/apt
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" \
+		 "$apt/sources.list.d" "$apt/preferences.d"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BENCH_SUITE main" \
+		> "$apt/sources.list"
+	: > "$apt/status"
+	local aptopts=(
+		-o Dir::Etc::SourceList="$apt/sources.list"
+		-o Dir::Etc::SourceParts="$apt/sources.list.d"
+		-o Dir::Etc::Preferences="$apt/preferences"
+		-o Dir::Etc::PreferencesParts="$apt/preferences.d"
+		-o Dir::State::Lists="$apt/lists"
+		-o Dir::State::status="$apt/status"
+		-o Dir::Cache="$apt/cache"
+		-o APT::Architecture=amd64
+		-o Acquire::Languages=none
+		-o APT::Sandbox::User=root
+	)
+	info "updating private apt lists for $BENCH_SUITE from $mirror"
+	apt-get -q "${aptopts[@]}" update >&2 ||
+		die "apt-get update of $BENCH_SUITE failed (see above)"
+	info "downloading $BENCH_PACKAGE=$BENCH_VERSION"
+	(cd "$bench" && apt-get -q "${aptopts[@]}" download "$BENCH_PACKAGE=$BENCH_VERSION") >&2 ||
+		die "apt-get download $BENCH_PACKAGE=$BENCH_VERSION failed (see above)"
+	deb=$(ls "$bench"/"${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true)
+	[ -n "$deb" ] || die "apt-get did not produce a $BENCH_PACKAGE .deb in $bench"
+	echo "$deb"
+}
+
+# prepare_modules: extract the package and decompress every .ko.xz once.
+prepare_modules() {
+	[ -f "$modules/.done" ] && return
+	local deb
+	deb=$(fetch_deb)
+	info "extracting $(basename "$deb")"
+	rm -rf "$modules" "$bench/extract"
+	mkdir -p "$bench/extract" "$modules"
+	dpkg-deb -x "$deb" "$bench/extract" || die "cannot extract $deb"
+	info "decompressing the modules into $modules"
+	(cd "$bench/extract" && find . -name '*.ko.xz' -print0) |
+		xargs -0 -n 64 -P "$(nproc)" sh -c '
+			dest=$0 src=$1
+			shift
+			for f; do
+				out=$dest/${f%.xz}
+				mkdir -p "${out%/*}" && xz -dc "$src/$f" > "$out" || exit 255
+			done' "$modules" "$bench/extract" ||
+		die "decompressing the modules failed"
+	rm -rf "$bench/extract"
+	local count
+	count=$(find "$modules" -name '*.ko' | wc -l)
+	[ "$count" -eq "$BENCH_MODULES" ] ||
+		info "warning: $count modules, expected $BENCH_MODULES"
+	touch "$modules/.done"
+}
+
+# best_of RUNS COMMAND...: the shortest wall time of RUNS runs, in seconds.
+best_of() {
+	local runs=$1 best= t start end
+	shift
+	for _ in $(seq "$runs"); do
+		start=$(date +%s.%N)
+		"$@" > /dev/null || die "benchmark command failed: $*"
+		end=$(date +%s.%N)
+		t=$(echo "$end - $start" | bc -l)
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
+			best=$t
+		fi
+	done
+	echo "$best"
+}
+
+prepare_modules
+list=$bench/modules.list
+(cd "$modules" && find . -name '*.ko' -print0 | sort -z) > "$list"
+count=$(tr -cd '\0' < "$list" | wc -c)
+bytes=$(cd "$modules" && xargs -0 stat -c %s < "$list" | awk '{ s += $1 } END { print s }')
+jobs=$(nproc)
+
+# Each command reads the list from standard input and runs from $modules.
+run_cat() { (cd "$modules" && xargs -0 cat < "$list"); }
+run_sha256sum() { (cd "$modules" && xargs -0 sha256sum < "$list"); }
+run_openssl() { (cd "$modules" && xargs -0 openssl dgst -sha256 < "$list"); }
+run_tool_1() { (cd "$modules" && xargs -0 "$tool" hash -j 1 < "$list"); }
+run_tool_all() { (cd "$modules" && xargs -0 "$tool" hash -j "$jobs" < "$list"); }
+
+# Warm the page cache so that every command reads from memory.
+run_cat > /dev/null
+
+info "timing $count modules ($((bytes / 1000000)) MB), best of $runs runs each"
+declare -A seconds
+names=(cat sha256sum openssl tool_1 tool_all)
+for name in "${names[@]}"; do
+	seconds[$name]=$(best_of "$runs" "run_$name")
+done
+
+label() {
+	case $1 in
+	cat) echo "cat (read floor)" ;;
+	sha256sum) echo "sha256sum" ;;
+	openssl) echo "openssl dgst -sha256" ;;
+	tool_1) echo "module-hashes hash -j 1" ;;
+	tool_all) echo "module-hashes hash -j $jobs" ;;
+	esac
+}
+
+printf '\n%-30s %9s %9s %17s\n' command seconds MB/s 'speed vs openssl'
+for name in "${names[@]}"; do
+	s=${seconds[$name]}
+	printf '%-30s %9.3f %9.1f %16.2fx\n' "$(label "$name")" "$s" \
+		"$(echo "$bytes / 1000000 / $s" | bc -l)" \
+		"$(echo "${seconds[openssl]} / $s" | bc -l)"
+done
+echo
+
+verdict() {
+	if [ "$(echo "$2" | bc -l)" = 1 ]; then
+		echo "target met:     $1"
+	else
+		echo "target NOT met: $1"
+	fi
+}
+verdict "single-thread throughput >= openssl" "${seconds[tool_1]} <= ${seconds[openssl]}"
+verdict "all-core time within 1.5x of cat" "${seconds[tool_all]} <= 1.5 * ${seconds[cat]}"

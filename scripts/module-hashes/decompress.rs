@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Expanding compressed data with the standard programs (`xz -dc`,
+//! `zstd -dc`, `gzip -dc`, ...), recognised by their magic numbers.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::thread;
+
+/// A compression format and the program that expands it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// gzip (`.gz`).
+    Gzip,
+    /// xz (`.xz`).
+    Xz,
+    /// Zstandard (`.zst`).
+    Zstd,
+    /// LZ4, legacy or frame format (`.lz4`).
+    Lz4,
+    /// bzip2 (`.bz2`).
+    Bzip2,
+    /// The legacy LZMA format (`.lzma`).
+    Lzma,
+    /// lzop (`.lzo`).
+    Lzo,
+}
+
+impl Format {
+    /// The format `data` starts with, if it is a compressed one.
+    pub(crate) fn detect(data: &[u8]) -> Option<Self> {
+        const MAGICS: [(&[u8], Format); 8] = [
+            (b"\x1f\x8b", Format::Gzip),
+            (b"\xfd7zXZ\0", Format::Xz),
+            (b"\x28\xb5\x2f\xfd", Format::Zstd),
+            (b"\x02\x21\x4c\x18", Format::Lz4),
+            (b"\x04\x22\x4d\x18", Format::Lz4),
+            (b"BZh", Format::Bzip2),
+            (b"\x5d\x00\x00", Format::Lzma),
+            (b"\x89LZO\0", Format::Lzo),
+        ];
+        MAGICS
+            .iter()
+            .find(|(magic, _)| data.starts_with(magic))
+            .map(|&(_, format)| format)
+    }
+
+    /// The format that a file name's extension says, if any.
+    pub(crate) fn from_extension(name: &str) -> Option<Self> {
+        let (_, extension) = name.rsplit_once('.')?;
+        match extension {
+            "gz" => Some(Format::Gzip),
+            "xz" => Some(Format::Xz),
+            "zst" => Some(Format::Zstd),
+            "lz4" => Some(Format::Lz4),
+            "bz2" => Some(Format::Bzip2),
+            "lzma" => Some(Format::Lzma),
+            "lzo" => Some(Format::Lzo),
+            _ => None,
+        }
+    }
+
+    /// The program and arguments that expand this format from standard
+    /// input to standard output.
+    fn command(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Format::Gzip => ("gzip", &["-dc"]),
+            Format::Xz => ("xz", &["-dc"]),
+            Format::Zstd => ("zstd", &["-dcq"]),
+            Format::Lz4 => ("lz4", &["-dc"]),
+            Format::Bzip2 => ("bzip2", &["-dc"]),
+            Format::Lzma => ("xz", &["-dc", "--format=lzma"]),
+            Format::Lzo => ("lzop", &["-dc"]),
+        }
+    }
+
+    /// Expands `data` by piping it through the format's program.  The
+    /// error says which program failed and how.
+    pub(crate) fn expand(self, data: &[u8]) -> Result<Vec<u8>, String> {
+        let (program, args) = self.command();
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|error| format!("cannot run '{program}' to decompress: {error}"))?;
+        let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            return Err(format!("cannot talk to '{program}'"));
+        };
+        // Feed and drain at the same time so that neither pipe fills up.
+        let (expanded, messages) = thread::scope(|scope| {
+            // The program may stop reading early on bad input: a broken
+            // pipe here is reported through its exit status instead.
+            scope.spawn(move || {
+                let _ = stdin.write_all(data);
+            });
+            let messages = scope.spawn(move || {
+                let mut messages = String::new();
+                let _ = stderr.read_to_string(&mut messages);
+                messages
+            });
+            let mut expanded = Vec::new();
+            let read = stdout.read_to_end(&mut expanded);
+            (read.map(|_| expanded), messages.join().unwrap_or_default())
+        });
+        let status = child
+            .wait()
+            .map_err(|error| format!("waiting for '{program}': {error}"))?;
+        let expanded = expanded.map_err(|error| format!("reading from '{program}': {error}"))?;
+        if !status.success() {
+            let why = messages.lines().next().unwrap_or("").trim();
+            return Err(format!(
+                "'{program} {}' failed ({status}){}{why}",
+                args.join(" "),
+                if why.is_empty() { "" } else { ": " }
+            ));
+        }
+        Ok(expanded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `program` can be run.
+    fn have(program: &str) -> bool {
+        Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok()
+    }
+
+    /// `data` compressed by `program -c`.
+    fn compress(program: &str, data: &[u8]) -> Vec<u8> {
+        let mut child = Command::new(program)
+            .arg("-c")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let data = data.to_vec();
+        let writer = thread::spawn(move || stdin.write_all(&data).unwrap());
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert!(output.status.success());
+        output.stdout
+    }
+
+    #[test]
+    fn round_trips_through_each_program() {
+        let data: Vec<u8> = (0..200_000u32).map(|n| (n * 7 / 5) as u8).collect();
+        for (program, format) in [
+            ("gzip", Format::Gzip),
+            ("xz", Format::Xz),
+            ("zstd", Format::Zstd),
+            ("lz4", Format::Lz4),
+            ("bzip2", Format::Bzip2),
+        ] {
+            if !have(program) {
+                println!("skipping {program}: not installed");
+                continue;
+            }
+            let compressed = compress(program, &data);
+            assert_eq!(Format::detect(&compressed), Some(format), "{program}");
+            assert_eq!(format.expand(&compressed).unwrap(), data, "{program}");
+        }
+    }
+
+    #[test]
+    fn corrupt_input_is_an_error_naming_the_program() {
+        if !have("xz") {
+            return;
+        }
+        let error = Format::Xz
+            .expand(b"\xfd7zXZ\0 and then garbage")
+            .unwrap_err();
+        assert!(error.starts_with("'xz -dc' failed"), "{error}");
+    }
+
+    #[test]
+    fn formats_from_names_and_magic() {
+        assert_eq!(Format::from_extension("a.ko.xz"), Some(Format::Xz));
+        assert_eq!(Format::from_extension("a.ko.zst"), Some(Format::Zstd));
+        assert_eq!(Format::from_extension("a.ko.gz"), Some(Format::Gzip));
+        assert_eq!(Format::from_extension("a.ko"), None);
+        assert_eq!(Format::detect(b"\x7fELF"), None);
+        assert_eq!(Format::detect(b""), None);
+    }
+}

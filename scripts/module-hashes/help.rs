@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The help texts.
+
+/// The short usage printed after a command-line error.
+pub(crate) const SYNOPSIS: &str = "\
+Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE [--manifest FILE] [-j N]
+       module-hashes hash [-j N] FILE...
+       module-hashes list [--manifest FILE] KERNEL
+       module-hashes verify [--manifest FILE] [-j N] KERNEL MODULE_OR_DIR...
+       module-hashes [COMMAND] --help
+";
+
+/// The exit status table, shared by the help texts.
+macro_rules! exit_status {
+    () => {
+        "\
+Exit status:
+  0  success; for verify, every module would be accepted
+  1  any other error (an I/O error, a bad manifest or modules.order)
+  2  a bad command line
+  3  verify: some module would not be accepted by its digest
+  4  a path that does not exist
+  5  a file that is not ELF (not a vmlinux, bzImage or table; not a
+     module; a malformed module signature)
+  6  a vmlinux without a .module_hashes section
+  7  a corrupt .module_hashes table (bad header, count beyond the
+     section, digests not sorted)
+  8  a compressed file that cannot be decompressed (corrupt, or its
+     program is missing)
+With several problems, verify exits with the code of the first error;
+3 only if every module could be checked.
+"
+    };
+}
+
+/// Help for the tool as a whole.
+pub(crate) const MAIN_HELP: &str = concat!(
+    "\
+Usage: module-hashes COMMAND [OPTION]...
+
+Hash the modules built with the kernel and embed the digests in the
+.module_hashes section of vmlinux (CONFIG_MODULE_HASHES); show and check
+the table of a built kernel.
+
+Commands:
+  write    fill vmlinux's .module_hashes section from modules.order
+  hash     print the module digests of files, in sha256sum format
+  list     print the digests in a kernel's table
+  verify   say whether a kernel would accept modules by their digests
+
+Options:
+  -h, --help    print this help
+
+Run 'module-hashes COMMAND --help' for the options of a command.
+
+The exit codes below are those of list and verify; write and hash exit 1
+on any error.
+
+",
+    exit_status!()
+);
+
+/// Help for `write`.
+pub(crate) const WRITE_HELP: &str = "\
+Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
+                           [--manifest FILE] [-j N]
+
+Hash every module listed in modules.order and write the sorted table of
+distinct digests, with its header, into the .module_hashes section of
+vmlinux.  vmlinux is replaced as a whole, and only if everything succeeded.
+
+A module's digest is the SHA-256 of its file without an appended module
+signature.
+
+Options:
+  --objtree DIR     directory that the paths in modules.order are relative to
+  --order FILE      modules.order: one path/to/foo.o per line; the module
+                    hashed is path/to/foo.ko
+  --vmlinux FILE    64-bit little-endian ELF file with a .module_hashes section
+  --manifest FILE   also write one line per module, in modules.order order,
+                    as sha256sum does: DIGEST  path/to/foo.ko
+  -j, --jobs N      hash on N threads (default: the number of CPUs)
+  -h, --help        print this help
+
+Exit status: 0 on success, 1 on error, 2 on a bad command line.
+";
+
+/// Help for `hash`.
+pub(crate) const HASH_HELP: &str = "\
+Usage: module-hashes hash [-j N] FILE...
+
+Print the module digest of each FILE in sha256sum format: the SHA-256 of
+the file without an appended module signature.  Each FILE must be an ELF
+relocatable object.  Nothing is printed unless every FILE can be hashed.
+
+Options:
+  -j, --jobs N      hash on N threads (default: the number of CPUs)
+  -h, --help        print this help
+
+Exit status: 0 on success, 1 on error, 2 on a bad command line.
+";
+
+/// Help for `list`.
+pub(crate) const LIST_HELP: &str = concat!(
+    "\
+Usage: module-hashes list [--manifest FILE] KERNEL
+
+Print the digests in the .module_hashes table of KERNEL, one per line in
+table (ascending) order.  KERNEL is a vmlinux, an x86 bzImage (its
+compressed vmlinux is expanded with gzip, xz, zstd, lz4, bzip2 or lzop),
+or the bare section contents (objcopy --dump-section .module_hashes=FILE).
+
+With a manifest (modules.hashes, written by the build), each digest is
+followed by the path of its module(s), in sha256sum format; a digest the
+manifest does not know is printed alone, and manifest entries that are not
+in the table are counted in a warning on standard error.
+
+Options:
+  --manifest FILE   the modules.hashes of the same build
+  -h, --help        print this help
+
+",
+    exit_status!()
+);
+
+/// Help for `verify`.
+pub(crate) const VERIFY_HELP: &str = concat!(
+    "\
+Usage: module-hashes verify [--manifest FILE] [-j N] KERNEL MODULE_OR_DIR...
+
+Say, for each module, whether KERNEL would accept it by its digest, and if
+not, why.  KERNEL is a vmlinux, a bzImage or a bare table, as for 'list'.
+A module is a .ko, .ko.xz, .ko.zst or .ko.gz file, signed or not (the
+compressed ones are expanded with xz, zstd or gzip); a directory, such as
+/lib/modules/VERSION, stands for every module under it (symbolic links to
+directories are not followed).
+
+One line per module on standard output:
+  OK        path                      its digest is in the table
+  OK        path: signature present but not needed
+  REJECTED  path: unknown digest D    not in the table, nothing else known
+  REJECTED  path: modified after the build: digest D, modules.hashes has E
+  REJECTED  path: stripped after the build? (no .symtab | no debug sections;
+            a heuristic): digest D, modules.hashes has E
+  REJECTED  path: unknown digest D; modules.hashes lists it ... (the
+            manifest belongs to another build)
+The manifest entry of a module is the one whose path is a suffix of the
+module's (kernel/lib/foo.ko.xz matches lib/foo.ko) or the other way round.
+A module that cannot be checked at all gets an error line on standard
+error, and the others are still checked.
+
+Options:
+  --manifest FILE   the build's modules.hashes, to explain rejections;
+                    without it, DIR/modules.hashes is used for a directory
+                    argument DIR that has one
+  -j, --jobs N      check on N threads (default: the number of CPUs)
+  -h, --help        print this help
+
+",
+    exit_status!()
+);

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `module-hashes verify` and `list` on crafted kernels and modules.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::{assert_failed, hex, run, sha256, signed, vmlinux, ElfBuilder, Tree, SHT_PROGBITS};
+
+/// A module as the build leaves it: code, symbols and debug information.
+fn built_module(name: &str) -> Vec<u8> {
+    module_with(name, &[".symtab", ".strtab", ".debug_info", ".debug_line"])
+}
+
+/// A module called `name` with `.text`, `.modinfo` and the `extra`
+/// sections (empty).
+fn module_with(name: &str, extra: &[&str]) -> Vec<u8> {
+    let mut builder = ElfBuilder::rel64()
+        .section(".text", SHT_PROGBITS, name.as_bytes())
+        .section(
+            ".modinfo",
+            SHT_PROGBITS,
+            format!("name={name}\0").as_bytes(),
+        );
+    for section in extra {
+        builder = builder.section(section, SHT_PROGBITS, section.as_bytes());
+    }
+    builder.build()
+}
+
+/// A built kernel: an object tree with two modules, a vmlinux whose table
+/// has their digests, and the manifest `modules.hashes`.
+struct Build {
+    /// The object tree.
+    tree: Tree,
+}
+
+impl Build {
+    /// Builds `lib/alpha.ko` and `drivers/net/beta.ko` and writes the
+    /// table with the tool itself.
+    fn new() -> Self {
+        let tree = Tree::new();
+        tree.write("lib/alpha.ko", &built_module("alpha"));
+        tree.write("drivers/net/beta.ko", &built_module("beta"));
+        tree.write_order(&["lib/alpha.o", "drivers/net/beta.o"]);
+        tree.write("vmlinux", &vmlinux(24 + 32 * 4).bytes);
+        let root = tree.root();
+        let output = run(&[
+            "write".as_ref(),
+            "--objtree".as_ref(),
+            root.as_os_str(),
+            "--order".as_ref(),
+            root.join("modules.order").as_os_str(),
+            "--vmlinux".as_ref(),
+            root.join("vmlinux").as_os_str(),
+            "--manifest".as_ref(),
+            root.join("modules.hashes").as_os_str(),
+        ]);
+        assert!(output.status.success(), "{output:?}");
+        Build { tree }
+    }
+
+    /// A path in the tree.
+    fn path(&self, relative: &str) -> PathBuf {
+        self.tree.root().join(relative)
+    }
+
+    /// Installs `contents` as `relative` under `install/`, the
+    /// /lib/modules/<version> of this build, and returns its path.
+    fn install(&self, relative: &str, contents: &[u8]) -> PathBuf {
+        self.tree.write(&format!("install/{relative}"), contents);
+        self.path(&format!("install/{relative}"))
+    }
+
+    /// Runs `verify` with the vmlinux, the manifest and `modules`.
+    fn verify(&self, modules: &[&Path]) -> Output {
+        let mut args = vec![
+            "verify".into(),
+            "--manifest".into(),
+            self.path("modules.hashes").into_os_string(),
+            self.path("vmlinux").into_os_string(),
+        ];
+        args.extend(modules.iter().map(|path| path.as_os_str().to_owned()));
+        run(&args)
+    }
+}
+
+/// Standard output and error of a run, as text.
+fn texts(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Checks that a run exited with `code` and printed one line, containing
+/// every string in `expected`, on standard output.
+fn assert_verdict(output: &Output, code: i32, expected: &[&str]) {
+    let (stdout, stderr) = texts(output);
+    assert_eq!(output.status.code(), Some(code), "{stdout}{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    for text in expected {
+        assert!(stdout.contains(text), "'{text}' not in: {stdout}");
+    }
+}
+
+/// Whether `program` can be run.
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// `data` compressed with `program -c`.
+fn compress(program: &str, data: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(program)
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run the compressor");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = data.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data).expect("feed the compressor"));
+    let output = child.wait_with_output().expect("compressor output");
+    writer.join().expect("writer");
+    assert!(output.status.success(), "{program} -c failed");
+    output.stdout
+}
+
+#[test]
+fn accepted_module() {
+    let build = Build::new();
+    let module = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    assert_verdict(&build.verify(&[&module]), 0, &["OK ", "alpha.ko"]);
+}
+
+#[test]
+fn tampered_module_was_modified_after_the_build() {
+    let build = Build::new();
+    let mut tampered = built_module("alpha");
+    let at = tampered
+        .windows(5)
+        .position(|window| window == b"alpha")
+        .unwrap();
+    tampered[at] = b'A';
+    let module = build.install("kernel/lib/alpha.ko", &tampered);
+    assert_verdict(
+        &build.verify(&[&module]),
+        3,
+        &[
+            "REJECTED",
+            "modified after the build",
+            &hex(&sha256(&tampered)),
+            &hex(&sha256(&built_module("alpha"))),
+            "for lib/alpha.ko",
+        ],
+    );
+}
+
+#[test]
+fn stripped_modules_are_recognised_heuristically() {
+    let build = Build::new();
+    let no_debug = build.install(
+        "kernel/lib/alpha.ko",
+        &module_with("alpha", &[".symtab", ".strtab"]),
+    );
+    assert_verdict(
+        &build.verify(&[&no_debug]),
+        3,
+        &[
+            "stripped after the build?",
+            "no debug sections",
+            "heuristic",
+        ],
+    );
+    let no_symbols = build.install("kernel/drivers/net/beta.ko", &module_with("beta", &[]));
+    assert_verdict(
+        &build.verify(&[&no_symbols]),
+        3,
+        &[
+            "stripped after the build?",
+            "no .symtab",
+            "drivers/net/beta.ko",
+        ],
+    );
+}
+
+#[test]
+fn unknown_module() {
+    let build = Build::new();
+    let module = build.install("extra/gamma.ko", &built_module("gamma"));
+    assert_verdict(
+        &build.verify(&[&module]),
+        3,
+        &["REJECTED", "unknown digest", "no modules.hashes entry"],
+    );
+}
+
+#[test]
+fn manifest_from_another_build() {
+    let build = Build::new();
+    let other = built_module("alpha2");
+    let manifest = format!("{}  lib/alpha.ko\n", hex(&sha256(&other)));
+    build.tree.write("modules.hashes", manifest.as_bytes());
+    let module = build.install("kernel/lib/alpha.ko", &other);
+    assert_verdict(
+        &build.verify(&[&module]),
+        3,
+        &["not from this kernel's build"],
+    );
+}
+
+#[test]
+fn signed_module_is_accepted_with_a_note() {
+    let build = Build::new();
+    let module = build.install(
+        "kernel/lib/alpha.ko",
+        &signed(&built_module("alpha"), b"pretend PKCS#7"),
+    );
+    assert_verdict(
+        &build.verify(&[&module]),
+        0,
+        &["OK ", "signature present but not needed"],
+    );
+}
+
+#[test]
+fn compressed_modules() {
+    let build = Build::new();
+    for (program, extension) in [("xz", "xz"), ("zstd", "zst"), ("gzip", "gz")] {
+        if !have(program) {
+            println!("skipping .ko.{extension}: {program} is not installed");
+            continue;
+        }
+        let module = build.install(
+            &format!("kernel/lib/alpha.ko.{extension}"),
+            &compress(program, &signed(&built_module("alpha"), b"sig")),
+        );
+        assert_verdict(&build.verify(&[&module]), 0, &["OK ", "alpha.ko"]);
+
+        // Tampered before compression: still matched to lib/alpha.ko.
+        let module = build.install(
+            &format!("kernel/lib/alpha.ko.{extension}"),
+            &compress(program, &module_with("alpha", &[".symtab"])),
+        );
+        assert_verdict(
+            &build.verify(&[&module]),
+            3,
+            &["stripped after the build?", "for lib/alpha.ko"],
+        );
+    }
+}
+
+#[test]
+fn directory_with_its_own_manifest() {
+    let build = Build::new();
+    build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    if have("xz") {
+        build.install(
+            "kernel/drivers/net/beta.ko.xz",
+            &compress("xz", &built_module("beta")),
+        );
+    } else {
+        build.install("kernel/drivers/net/beta.ko", &built_module("beta"));
+    }
+    build.install("modules.dep", b"not a module\n");
+    fs::copy(
+        build.path("modules.hashes"),
+        build.path("install/modules.hashes"),
+    )
+    .unwrap();
+
+    let directory = build.path("install");
+    let output = run(&[
+        "verify".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout.lines().all(|line| line.starts_with("OK ")),
+        "{stdout}"
+    );
+
+    // A tampered module is explained with the directory's manifest.
+    build.install("kernel/lib/alpha.ko", &built_module("alphb"));
+    let output = run(&[
+        "verify".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stdout}{stderr}");
+    assert!(stdout.contains("modified after the build"), "{stdout}");
+    assert!(
+        stderr.contains("1 of 2 modules would not be accepted"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn table_file_instead_of_vmlinux() {
+    let build = Build::new();
+    let vmlinux = build.tree.read("vmlinux");
+    let section = common::vmlinux(24 + 32 * 4).section;
+    build.tree.write("table.bin", &vmlinux[section]);
+    let module = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let output = run(&[
+        "verify".as_ref(),
+        build.path("table.bin").as_os_str(),
+        module.as_os_str(),
+    ]);
+    assert_verdict(&output, 0, &["OK "]);
+}
+
+/// A minimal x86 bzImage whose payload is `vmlinux` compressed with
+/// `program` (and the 32-bit size every method but gzip appends).
+fn bzimage(program: &str, vmlinux: &[u8]) -> Vec<u8> {
+    let mut payload = compress(program, vmlinux);
+    if program != "gzip" {
+        payload.extend_from_slice(&u32::try_from(vmlinux.len()).unwrap().to_le_bytes());
+    }
+    let setup_sects = 3usize;
+    let mut image = vec![0u8; (setup_sects + 1) * 512 + 0x40];
+    image[0x1f1] = u8::try_from(setup_sects).unwrap();
+    image[0x1fe..0x200].copy_from_slice(&[0x55, 0xaa]);
+    image[0x202..0x206].copy_from_slice(b"HdrS");
+    image[0x206..0x208].copy_from_slice(&0x020fu16.to_le_bytes());
+    image[0x248..0x24c].copy_from_slice(&0x40u32.to_le_bytes());
+    let length = u32::try_from(payload.len()).unwrap();
+    image[0x24c..0x250].copy_from_slice(&length.to_le_bytes());
+    image.extend_from_slice(&payload);
+    image
+}
+
+#[test]
+fn list_prints_the_table_of_a_vmlinux_or_bzimage() {
+    let build = Build::new();
+    let mut digests = [
+        hex(&sha256(&built_module("alpha"))),
+        hex(&sha256(&built_module("beta"))),
+    ];
+    let paths: std::collections::HashMap<_, _> = [
+        (digests[0].clone(), "lib/alpha.ko"),
+        (digests[1].clone(), "drivers/net/beta.ko"),
+    ]
+    .into();
+    digests.sort();
+
+    let mut kernels = vec![build.path("vmlinux")];
+    for program in ["gzip", "xz", "zstd"] {
+        if have(program) {
+            let name = format!("bzImage.{program}");
+            build
+                .tree
+                .write(&name, &bzimage(program, &build.tree.read("vmlinux")));
+            kernels.push(build.path(&name));
+        }
+    }
+    for kernel in kernels {
+        let output = run(&["list".as_ref(), kernel.as_os_str()]);
+        let (stdout, stderr) = texts(&output);
+        assert!(output.status.success(), "{}: {stderr}", kernel.display());
+        assert_eq!(stdout, format!("{}\n{}\n", digests[0], digests[1]));
+
+        let output = run(&[
+            "list".as_ref(),
+            "--manifest".as_ref(),
+            build.path("modules.hashes").as_os_str(),
+            kernel.as_os_str(),
+        ]);
+        let (stdout, stderr) = texts(&output);
+        assert!(output.status.success(), "{stderr}");
+        let expected: String = digests
+            .iter()
+            .map(|digest| format!("{digest}  {}\n", paths[digest]))
+            .collect();
+        assert_eq!(stdout, expected);
+    }
+}
+
+#[test]
+fn bzimage_without_a_vmlinux_inside() {
+    let build = Build::new();
+    let mut image = bzimage("gzip", b"not an ELF file at all");
+    build.tree.write("bzImage", &image);
+    let output = run(&["list".as_ref(), build.path("bzImage").as_os_str()]);
+    assert_failed(&output, 5, &["bzImage", "not an ELF file"]);
+
+    // Corrupt the gzip stream.
+    let end = image.len();
+    image[end - 12..end - 4].fill(0xff);
+    build.tree.write("bzImage", &image);
+    let output = run(&["list".as_ref(), build.path("bzImage").as_os_str()]);
+    assert_failed(
+        &output,
+        8,
+        &["cannot decompress the bzImage payload", "gzip"],
+    );
+}
+
+// Bad inputs: one error line each, and a code per kind.
+
+#[test]
+fn missing_paths() {
+    let build = Build::new();
+    let module = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let missing = build.path("no/such/file.ko");
+    assert_failed(
+        &run(&[
+            "verify".as_ref(),
+            build.path("vmlinux").as_os_str(),
+            missing.as_os_str(),
+        ]),
+        4,
+        &["no/such/file.ko", "No such file"],
+    );
+    assert_failed(
+        &run(&["verify".as_ref(), missing.as_os_str(), module.as_os_str()]),
+        4,
+        &["no/such/file.ko"],
+    );
+    assert_failed(
+        &run(&["list".as_ref(), missing.as_os_str()]),
+        4,
+        &["no/such/file.ko"],
+    );
+    let output = run(&[
+        "verify".as_ref(),
+        "--manifest".as_ref(),
+        missing.as_os_str(),
+        build.path("vmlinux").as_os_str(),
+        module.as_os_str(),
+    ]);
+    assert_failed(&output, 4, &["no/such/file.ko"]);
+}
+
+#[test]
+fn kernel_that_is_not_elf() {
+    let build = Build::new();
+    build
+        .tree
+        .write("vmlinux", b"#!/bin/sh\necho not a kernel\n");
+    assert_failed(
+        &run(&["list".as_ref(), build.path("vmlinux").as_os_str()]),
+        5,
+        &["vmlinux", "not an ELF file"],
+    );
+}
+
+#[test]
+fn module_that_is_not_elf() {
+    let build = Build::new();
+    let module = build.install("kernel/lib/alpha.ko", b"just text\n");
+    let output = build.verify(&[&module]);
+    assert_failed(&output, 5, &["alpha.ko", "not an ELF file"]);
+}
+
+#[test]
+fn vmlinux_without_the_section() {
+    let build = Build::new();
+    build
+        .tree
+        .write("vmlinux", &common::vmlinux_without_section());
+    assert_failed(
+        &run(&["list".as_ref(), build.path("vmlinux").as_os_str()]),
+        6,
+        &["no .module_hashes section", "CONFIG_MODULE_HASHES"],
+    );
+}
+
+#[test]
+fn corrupt_tables() {
+    let build = Build::new();
+    let good = build.tree.read("vmlinux");
+    let section = common::vmlinux(24 + 32 * 4).section;
+    let corrupt = |at: usize, value: u8| {
+        let mut image = good.clone();
+        image[section.start + at] = value;
+        image
+    };
+    let mut unsorted = good.clone();
+    let entries = section.start + 24..section.start + 24 + 64;
+    unsorted[entries.clone()].rotate_left(32);
+    for (image, expected) in [
+        (corrupt(0, b'X'), "wrong magic"),
+        (corrupt(8, 9), "version 9"),
+        (corrupt(16, 5), "count 5 is beyond the section"),
+        (unsorted, "not sorted"),
+        (common::vmlinux(24 + 32 * 4).bytes, "never filled in"),
+    ] {
+        build.tree.write("vmlinux", &image);
+        let output = run(&["list".as_ref(), build.path("vmlinux").as_os_str()]);
+        assert_failed(&output, 7, &["corrupt .module_hashes table", expected]);
+    }
+}
+
+#[test]
+fn corrupt_compressed_module() {
+    let build = Build::new();
+    let mut compressed = if have("xz") {
+        compress("xz", &built_module("alpha"))
+    } else {
+        b"\xfd7zXZ\0".to_vec()
+    };
+    let middle = compressed.len() / 2;
+    compressed.truncate(middle);
+    let module = build.install("kernel/lib/alpha.ko.xz", &compressed);
+    assert_failed(
+        &build.verify(&[&module]),
+        8,
+        &["alpha.ko.xz", "cannot decompress"],
+    );
+}
+
+#[test]
+fn bad_modules_do_not_stop_the_others() {
+    let build = Build::new();
+    let good = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let bad = build.install("kernel/lib/bad.ko", b"not ELF");
+    let worse = build.install("kernel/lib/worse.ko.gz", b"\x1f\x8b broken");
+    let output = build.verify(&[&bad, &good, &worse]);
+    let (stdout, stderr) = texts(&output);
+    // The first error's kind decides the exit status.
+    assert_eq!(output.status.code(), Some(5), "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with("OK ") && stdout.lines().count() == 1,
+        "{stdout}"
+    );
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(stderr.contains("bad.ko: not an ELF file"), "{stderr}");
+    assert!(
+        stderr.contains("worse.ko.gz: cannot decompress"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_for_list_and_verify() {
+    for (command, expected) in [
+        ("list", "Usage: module-hashes list"),
+        ("verify", "Usage: module-hashes verify"),
+    ] {
+        let output = run(&[command, "--help"]);
+        let (stdout, _) = texts(&output);
+        assert!(output.status.success());
+        assert!(stdout.starts_with(expected), "{stdout}");
+        assert!(stdout.contains("Exit status:"), "{stdout}");
+    }
+}
+
+/// The real kernel built by `make kernel CONFIG=hashes`.
+const REAL_BUILD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/build/hashes");
+
+#[test]
+#[ignore = "needs the kernel built by make kernel CONFIG=hashes; run with --ignored"]
+fn real_build_accepts_its_installed_modules() {
+    let build = Path::new(REAL_BUILD);
+    let vmlinux = build.join("vmlinux");
+    assert!(vmlinux.exists(), "{} is not built", vmlinux.display());
+    let manifest = build.join("modules.hashes");
+    let installed = fs::read_dir(build.join("modinst/lib/modules"))
+        .expect("modinst/lib/modules")
+        .next()
+        .expect("one kernel version")
+        .expect("entry")
+        .path();
+    for kernel in [vmlinux.clone(), build.join("arch/x86/boot/bzImage")] {
+        let output = run(&[
+            "verify".as_ref(),
+            "--manifest".as_ref(),
+            manifest.as_os_str(),
+            kernel.as_os_str(),
+            installed.as_os_str(),
+        ]);
+        let (stdout, stderr) = texts(&output);
+        assert!(output.status.success(), "{stdout}{stderr}");
+        assert!(
+            stdout.lines().count() > 0,
+            "no modules under {}",
+            installed.display()
+        );
+        assert!(
+            stdout.lines().all(|line| line.starts_with("OK ")),
+            "{stdout}"
+        );
+    }
+    // list and the manifest agree.
+    let output = run(&[
+        "list".as_ref(),
+        "--manifest".as_ref(),
+        manifest.as_os_str(),
+        vmlinux.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success() && stderr.is_empty(), "{stderr}");
+    assert!(stdout.lines().all(|line| line.len() > 66), "{stdout}");
+}
