@@ -17,6 +17,8 @@
 #   make qemu CONFIG=<name>    boot it and run the guest tests
 #                              [APPEND="..."] [INTERACTIVE=1] [QEMU_TIMEOUT=s]
 #   make series                write build/series/ (git format-patch, git am-able)
+#   make bench-hash            time the host tool against cat, sha256sum and openssl
+#                              on Debian's 4,225 modules
 #   make clean                 remove build/ (downloads in build/dl are kept)
 #
 # Variables: LINUX_TARBALL=<tarball> or LINUX_SRC=<tree or git checkout>
@@ -62,6 +64,10 @@ series:
 harness-tests:
 	$(H)/tests/run.sh
 
+bench-hash:
+	cargo build --release --quiet
+	nice -n 19 $(H)/bench-hash.sh $(BUILD)/bench target/release/module-hashes
+
 lint: setup
 	$(H)/lint.sh $(GATES)
 
@@ -78,4 +84,4 @@ check-full: setup
 	$(H)/check.sh full
 
 clean:
-	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name dl -exec rm -rf {} +
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name dl ! -name bench -exec rm -rf {} +

@@ -49,33 +49,7 @@ kmake() {
 		-j"${JOBS:-$(nproc)}" "$@"
 }
 
-# The fragments, base first; a later value of an option wins.
-fragments=("$root/configs/base.config" "$root/configs/$name.config")
-stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)
-if ! [ -f "$obj/.config" ] || [ "$(cat "$obj/.harness-config" 2>/dev/null)" != "$stamp" ]; then
-	info "configuring $name: tinyconfig + ${fragments[*]##*/}"
-	rm -f "$obj/.harness-config"
-	kmake tinyconfig >/dev/null
-	KCONFIG_CONFIG=$obj/.config "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-		"$obj/.config" "${fragments[@]}" >/dev/null
-	kmake olddefconfig >/dev/null
-	# Every requested value must be in the final .config.
-	missing=$(awk '
-		/^CONFIG_[A-Za-z0-9_]+=/ { split($0, kv, "="); want[kv[1]] = $0; next }
-		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { want[$2] = ""; next }
-		END { for (k in want) print k "\t" want[k] }' "${fragments[@]}" |
-	while IFS=$'\t' read -r opt line; do
-		if [ -n "$line" ]; then
-			grep -qxF "$line" "$obj/.config" ||
-				echo "  $line (got: $(grep -E "^(# )?$opt[= ]" "$obj/.config" || echo unset))"
-		elif grep -qE "^$opt=[ym]" "$obj/.config"; then
-			echo "  # $opt is not set (got: $(grep -E "^$opt=" "$obj/.config"))"
-		fi
-	done)
-	[ -z "$missing" ] || die "configuration $name did not get what its fragments ask for:" \
-		$'\n'"$missing"$'\n'"  (a missing dependency in the fragment, or a toolchain Kconfig rejects)"
-	echo "$stamp" > "$obj/.harness-config"
-fi
+"$here/configure-kernel.sh" "$name" "$src" "$obj"
 
 info "building $name in $obj"
 kmake "$@"

@@ -52,16 +52,35 @@ boot_expecting() {
 	done
 }
 
+# The loading-policy matrix: each configuration in each boot mode.  The
+# first boot of the hashes configuration also runs the KUnit suites.
+modes=("module.sig_enforce=1" "lockdown=integrity" "lockdown=confidentiality")
+matrix() {
+	local c=$1 mode
+	shift
+	step "$c: module variants" "$here/prepare-variants.sh" "$c" || return 0
+	for mode in "$@"; do
+		step "boot $c: ${mode:-default}" boot "$c" "$mode kunit.enable=0"
+	done
+}
+
 if step "build hashes" "$here/build-kernel.sh" hashes; then
 	step "hashes: manifest and vmlinux table" "$here/check-manifest.sh" hashes
 	step "hashes: rm a .ko or edit its source, make" "$here/check-rebuild.sh" hashes
-	step "boot hashes: KUnit, not enforcing" boot_expecting hashes "" \
+	step "boot hashes: KUnit" boot_expecting hashes "" \
 		'^ok [0-9]+ rust_kernel_sha256$' '^ok [0-9]+ module_hashes$'
-	step "boot hashes: module.sig_enforce=1" boot hashes "module.sig_enforce=1 kunit.enable=0"
+	matrix hashes "" "${modes[@]}"
+fi
+if step "build hashes-only" "$here/build-kernel.sh" hashes-only; then
+	step "hashes-only: manifest and vmlinux table" "$here/check-manifest.sh" hashes-only
+	matrix hashes-only "" "${modes[@]}"
 fi
 if [ "$full" = full ]; then
-	if step "build plain" "$here/build-kernel.sh" plain; then
-		step "boot plain" boot plain ""
+	if step "build plain (MODULE_SIG only)" "$here/build-kernel.sh" plain; then
+		matrix plain "" "${modes[@]}"
+	fi
+	if step "build none" "$here/build-kernel.sh" none; then
+		matrix none "" "module.sig_enforce=1"
 	fi
 fi
 

@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 root=$(cd "$here/.." && pwd)
 
-lenient=
+lenient=''
 if [ "${1:-}" = --lenient ]; then
 	lenient=1
 	shift
@@ -67,7 +67,7 @@ if [ -z "$lenient" ]; then
 	while IFS=$'\t' read -r opt line; do
 		if [ -n "$line" ]; then
 			grep -qxF "$line" "$obj/.config" ||
-				echo "  $line (got: $(grep -E "^(# )?$opt[= ]" "$obj/.config" || echo unset))"
+				echo "  $line (got: $(grep -E "^(# )?${opt}[= ]" "$obj/.config" || echo unset))"
 		elif grep -qE "^$opt=[ym]" "$obj/.config"; then
 			echo "  # $opt is not set (got: $(grep -E "^$opt=" "$obj/.config"))"
 		fi

@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 dl=${1:?usage: fetch-linux.sh DLDIR}
 mkdir -p "$dl"
-dl=$(cd "$dl" && pwd)
+dl=$(cd "$dl" && pwd -P)
 
 if [ -n "${LINUX_TARBALL:-}" ]; then
 	[ -f "$LINUX_TARBALL" ] || die "LINUX_TARBALL=$LINUX_TARBALL: no such file"

@@ -36,6 +36,13 @@ cp "$obj/.config" "$stage/tests/config"
 gcc -static -Os -Wall -o "$stage/bin/modload" "$root/tools/testing/selftests/module/modload.c" ||
 	die "cannot build the static modload helper (needs gcc and libc6-dev)"
 cp -a "$obj/modinst/lib/modules" "$stage/lib/"
+# The loading-policy matrix, when its module variants were prepared
+# (prepare-variants.sh).
+if [ -d "$obj/variants" ]; then
+	cp -a "$obj/variants" "$stage/tests/variants"
+	cp "$root/tools/testing/selftests/module/module_auth.sh" \
+	   "$root/tools/testing/selftests/module/module_auth.table" "$stage/tests/"
+fi
 # The built modules as they are in the build tree, for tests that need the
 # exact build output (before any install-time stripping or compression).
 (cd "$obj" && find . -path ./modinst -prune -o -path ./initramfs -prune -o -name '*.ko' -print |

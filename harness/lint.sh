@@ -53,7 +53,7 @@ BUILD=$(cd "$BUILD" && pwd)
 export BUILD
 
 all_gates=(checkpatch rustfmt cargo-fmt cargo-clippy kernel-clippy rustdoc sphinx)
-src= obj= patches=() rust_files=() rst_files=() kbuild_args=() gates=()
+src='' obj='' patches=() rust_files=() rst_files=() kbuild_args=() gates=()
 manifest=$root/Cargo.toml
 ignore_file=$here/checkpatch.ignore
 while [ $# -gt 0 ]; do
@@ -107,7 +107,7 @@ ensure_packages() {
 		"${missing[@]}" >/dev/null
 }
 
-needs_tree=
+needs_tree=''
 for g in "${gates[@]}"; do
 	case $g in
 	checkpatch) [ ${#patches[@]} -gt 0 ] || needs_tree=1 ;;
@@ -116,7 +116,7 @@ for g in "${gates[@]}"; do
 	kernel-clippy|rustdoc) needs_tree=1 ;;
 	esac
 done
-series_dir=
+series_dir=''
 if [ -z "$src" ]; then
 	src=$BUILD/src
 	if [ -n "$needs_tree" ]; then

@@ -294,6 +294,7 @@ cmd_export() {
 	# then write the new ones.
 	local old
 	while read -r old _; do
+		[ "${old%/}" = "$old" ] || continue
 		grep -q "^$old " "$tmp/map" || rm -f "$root/$old"
 	done < <(map_entries)
 	while read -r f name; do

@@ -79,7 +79,7 @@ expect_fail "sphinx fails on a warning and names the file" "bad\.rst:3: WARNING:
 	lint --src ksrc --rst good.rst --rst bad.rst sphinx
 
 # checkpatch, with the real kernel tree's checkpatch.pl.
-ksrc=${LINT_TEST_SRC:-$harness/../build/src}
+ksrc=${LINT_TEST_SRC:-${BUILD:-$harness/../build}/src}
 if [ -x "$ksrc/scripts/checkpatch.pl" ]; then
 	make_patch() {
 		cat <<-EOF
@@ -120,6 +120,27 @@ if [ -x "$ksrc/scripts/checkpatch.pl" ]; then
 		lint --src "$ksrc" --patches bad.patch --checkpatch-ignore ignore checkpatch
 	expect_fail "a malformed ignore file is an error" "is not an '--ignore TYPE' line" \
 		lint --src "$ksrc" --patches bad.patch --checkpatch-ignore ignore-bad checkpatch
+
+	# Without options, lint checks the series that tree.sh series writes:
+	# a fake project whose kernel tree has checkpatch.pl and what it looks
+	# for to recognise a kernel tree.
+	make_project
+	mkdir -p fake-linux/scripts
+	cp "$ksrc"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} fake-linux/scripts/
+	for d in Documentation arch drivers fs init ipc lib include; do
+		mkdir -p "fake-linux/$d"
+		touch "fake-linux/$d/.keep"
+	done
+	touch fake-linux/{COPYING,CREDITS,Kbuild,MAINTAINERS,README}
+	tree sync >/dev/null 2>&1
+	printf 'int main_c;\n\nint f(int a)\n{\n\tif(a)\n\t\treturn 1;\n\treturn 0;\n}\n' \
+		> build/src/kernel/main.c
+	git -C build/src add -A
+	git -C build/src -c user.name=Dev -c user.email=dev@example.org commit -qm "kernel: add f" \
+		-m "Add f, for the test." -m "Signed-off-by: Dev <dev@example.org>"
+	tree export >/dev/null 2>&1
+	expect_fail "lint checks the patches of tree.sh series" \
+		"0001-kernel-add-f.patch total: 1 errors" lint checkpatch
 else
 	ok "checkpatch cases # skip no kernel tree at $ksrc (make tree)"
 fi

@@ -162,7 +162,10 @@ fn vmlinux_table() -> Option<Table<'static>> {
     if VMLINUX_TABLE.populate(table) {
         match table {
             Ok(t) => pr_info!("{} in-tree module digests in .module_hashes\n", t.len()),
-            Err(e) => pr_warn!(".module_hashes is unusable ({:?}): no module is known by hash\n", e),
+            Err(e) => pr_warn!(
+                ".module_hashes is unusable ({:?}): no module is known by hash\n",
+                e
+            ),
         }
     }
     table.ok()
@@ -182,7 +185,11 @@ fn vmlinux_table() -> Option<Table<'static>> {
 /// `image` must be valid for reading `len` bytes and `digest` for writing
 /// `SHA256_DIGEST_SIZE` bytes for the duration of the call.
 #[export]
-pub unsafe extern "C" fn module_hashes_known(image: *const u8, len: usize, digest: *mut u8) -> bool {
+pub unsafe extern "C" fn module_hashes_known(
+    image: *const u8,
+    len: usize,
+    digest: *mut u8,
+) -> bool {
     // SAFETY: The caller guarantees that `image` is valid for reading `len`
     // bytes for the duration of the call.
     let image = unsafe { core::slice::from_raw_parts(image, len) };
@@ -287,7 +294,10 @@ mod tests {
         assert_eq!(Table::parse(&[0; 100]).err(), Some(TableError::BadMagic));
         let good = section(2, &d[..2], 0)?;
         assert!(Table::parse(&good).is_ok());
-        assert_eq!(Table::parse(&good[..HEADER_SIZE - 1]).err(), Some(TableError::TooShort));
+        assert_eq!(
+            Table::parse(&good[..HEADER_SIZE - 1]).err(),
+            Some(TableError::TooShort)
+        );
         for (offset, error) in [
             (0, TableError::BadMagic),
             (8, TableError::BadVersion),
@@ -298,7 +308,10 @@ mod tests {
             bad[offset] ^= 0x40;
             assert_eq!(Table::parse(&bad).err(), Some(error));
         }
-        assert_eq!(Table::parse(&section(3, &d[..2], 0)?).err(), Some(TableError::Truncated));
+        assert_eq!(
+            Table::parse(&section(3, &d[..2], 0)?).err(),
+            Some(TableError::Truncated)
+        );
         assert_eq!(
             Table::parse(&section(u32::MAX, &d[..2], 0)?).err(),
             Some(TableError::Truncated)
@@ -351,7 +364,10 @@ mod tests {
         s[at - 8] = 1;
         assert_eq!(unsigned_image(&s), None);
         // Only the marker.
-        assert_eq!(unsigned_image(&SIGNATURE_MARKER[..SIGNATURE_MARKER.len() - 1]), None);
+        assert_eq!(
+            unsigned_image(&SIGNATURE_MARKER[..SIGNATURE_MARKER.len() - 1]),
+            None
+        );
         Ok(())
     }
 
@@ -360,7 +376,8 @@ mod tests {
         let image = b"\x7fELF not a module of this kernel";
         let mut digest = [0u8; DIGEST_SIZE];
         // SAFETY: Both buffers are valid for the call.
-        let known = unsafe { module_hashes_known(image.as_ptr(), image.len(), digest.as_mut_ptr()) };
+        let known =
+            unsafe { module_hashes_known(image.as_ptr(), image.len(), digest.as_mut_ptr()) };
         assert!(!known);
         assert_eq!(digest, sha256::digest(image));
     }

@@ -141,8 +141,9 @@ One line per module on standard output:
   OK        path: signature present but not needed
   REJECTED  path: unknown digest D    not in the table, nothing else known
   REJECTED  path: modified after the build: digest D, modules.hashes has E
-  REJECTED  path: stripped after the build? (no .symtab | no debug sections;
-            a heuristic): digest D, modules.hashes has E
+  REJECTED  path: stripped after the build (no .symtab; a heuristic): ...
+  REJECTED  path: stripped of debug information or otherwise modified after
+            the build (no debug sections; a heuristic): ...
   REJECTED  path: unknown digest D; modules.hashes lists it ... (the
             manifest belongs to another build)
 The manifest entry of a module is the one whose path is a suffix of the

@@ -34,7 +34,12 @@ fn from_bytes(file: &[u8]) -> Result<Table, Error> {
         return from_vmlinux(&vmlinux)
             .map_err(|error| error.context("the vmlinux inside the bzImage"));
     }
-    from_vmlinux(file)
+    from_vmlinux(file).map_err(|error| match error {
+        Error::NotElf(message) if message == "not an ELF file" => Error::NotElf(format!(
+            "not an ELF file, an x86 bzImage or a {SECTION_NAME} table"
+        )),
+        other => other,
+    })
 }
 
 /// Reads the table from the `.module_hashes` section of an ELF vmlinux.
@@ -44,8 +49,6 @@ fn from_vmlinux(vmlinux: &[u8]) -> Result<Table, Error> {
             Error::NoSection(format!(
                 "{error}: this kernel was not built with CONFIG_MODULE_HASHES"
             ))
-        } else if error.starts_with("not an ELF file") {
-            Error::NotElf(format!("{error}, a bzImage, or a {SECTION_NAME} table"))
         } else {
             Error::NotElf(error)
         }

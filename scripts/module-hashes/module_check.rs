@@ -35,8 +35,38 @@ pub(crate) enum Verdict {
         /// The digest recorded at build time.
         recorded: Digest,
         /// What makes it look stripped.
-        evidence: &'static str,
+        evidence: StripEvidence,
     },
+}
+
+/// Sections whose absence suggests that a module was stripped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StripEvidence {
+    /// No `.symtab`: every module is built with one (and the kernel needs
+    /// it), so the module was stripped.
+    NoSymbols,
+    /// No `.debug_*` sections: stripped of debug information, or built
+    /// without it and changed in some other way.
+    NoDebugInfo,
+}
+
+impl StripEvidence {
+    /// What the evidence suggests happened.
+    fn explanation(self) -> &'static str {
+        match self {
+            StripEvidence::NoSymbols => "stripped",
+            StripEvidence::NoDebugInfo => "stripped of debug information or otherwise modified",
+        }
+    }
+}
+
+impl std::fmt::Display for StripEvidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StripEvidence::NoSymbols => "no .symtab",
+            StripEvidence::NoDebugInfo => "no debug sections",
+        })
+    }
 }
 
 /// The verdict on one module file, with what it is based on.
@@ -88,8 +118,9 @@ impl Report {
                 to_hex(recorded)
             ),
             Verdict::Stripped { recorded, evidence } => format!(
-                "REJECTED  {path}: stripped after the build? ({evidence}; a heuristic): digest \
+                "REJECTED  {path}: {} after the build ({evidence}; a heuristic): digest \
                  {digest}, modules.hashes has {} for {entry}",
+                evidence.explanation(),
                 to_hex(recorded)
             ),
         }
@@ -98,12 +129,12 @@ impl Report {
 
 /// Why a module that differs from its manifest entry looks stripped, if it
 /// does.
-fn stripped_evidence(sections: &[String]) -> Option<&'static str> {
+fn stripped_evidence(sections: &[String]) -> Option<StripEvidence> {
     if !sections.iter().any(|name| name == ".symtab") {
-        return Some("no .symtab");
+        return Some(StripEvidence::NoSymbols);
     }
     if !sections.iter().any(|name| name.starts_with(".debug_")) {
-        return Some("no debug sections");
+        return Some(StripEvidence::NoDebugInfo);
     }
     None
 }
@@ -164,10 +195,13 @@ mod tests {
 
     #[test]
     fn stripped_heuristic() {
-        assert_eq!(stripped_evidence(&names(&[".text"])), Some("no .symtab"));
+        assert_eq!(
+            stripped_evidence(&names(&[".text"])),
+            Some(StripEvidence::NoSymbols)
+        );
         assert_eq!(
             stripped_evidence(&names(&[".text", ".symtab"])),
-            Some("no debug sections")
+            Some(StripEvidence::NoDebugInfo)
         );
         assert_eq!(stripped_evidence(&names(&[".symtab", ".debug_info"])), None);
     }

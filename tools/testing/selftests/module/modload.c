@@ -46,7 +46,7 @@ static const char *errno_name(int err)
 	}
 }
 
-static int usage(void)
+static int print_usage(void)
 {
 	fprintf(stderr, "usage: modload init|finit FILE [FLAGS [PARAMS]]\n");
 	return 2;
@@ -61,10 +61,10 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 3 || argc > 5)
-		return usage();
+		return print_usage();
 	flags = argc > 3 ? strtoul(argv[3], &end, 0) : 0;
 	if (argc > 3 && (*argv[3] == '\0' || *end != '\0'))
-		return usage();
+		return print_usage();
 	params = argc > 4 ? argv[4] : "";
 
 	fd = open(argv[2], O_RDONLY | O_CLOEXEC);
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 		char *image;
 
 		if (flags)
-			return usage();
+			return print_usage();
 		if (fstat(fd, &st) < 0) {
 			fprintf(stderr, "modload: %s: %s\n", argv[2], strerror(errno));
 			return 2;
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 		ret = syscall(SYS_init_module, image, done, params);
 		free(image);
 	} else {
-		return usage();
+		return print_usage();
 	}
 	close(fd);
 

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare the module files of the loading-policy matrix for one built
+# configuration, in $BUILD/NAME/variants/ (copied to /tests/variants in
+# the guest): the in-tree C and Rust modules as built, copies with one
+# byte flipped at the start, the middle and the end, signed copies (with
+# the build's key, with another key, with a corrupt signature, with a
+# garbage trailer), truncated, empty and compressed copies, and an
+# out-of-tree module built with make M= against the build.
+#
+# Usage: prepare-variants.sh NAME
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+root=$(cd "$here/.." && pwd)
+BUILD=${BUILD:-$root/build}
+BUILD=$(cd "$BUILD" && pwd)
+name=${1:?usage: prepare-variants.sh NAME}
+obj=$BUILD/$name
+src=$BUILD/src
+out=$obj/variants
+[ -f "$obj/lib/test_module.ko" ] || die "$obj is not built: run 'make kernel CONFIG=$name'"
+
+rm -rf "$out"
+mkdir -p "$out"
+
+# sign-file from the kernel tree, built for the host (the configuration
+# may not build it: without MODULE_SIG it has no use for it).
+sign_file=$BUILD/tools/sign-file
+if ! [ -x "$sign_file" ] || [ "$src/scripts/sign-file.c" -nt "$sign_file" ]; then
+	mkdir -p "$BUILD/tools"
+	gcc -O2 -w -o "$sign_file" "$src/scripts/sign-file.c" -I"$src/scripts/include" \
+		-I"$src/include/uapi" -lcrypto || die "cannot build sign-file (needs libssl-dev)"
+fi
+# A key the kernel does not trust.
+other=$BUILD/tools/other-key.pem
+if ! [ -f "$other" ]; then
+	openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -batch \
+		-subj "/CN=module-hashes test key the kernel does not know/" \
+		-keyout "$other" -out "$other" 2>/dev/null || die "openssl cannot make a key"
+fi
+build_key=$obj/certs/signing_key.pem
+sign() { # sign KEY IN OUT
+	"$sign_file" sha512 "$1" "$1" "$2" "$3"
+}
+
+flip_byte() { # flip_byte FILE OFFSET
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $((b ^ 0xff)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# The offset of the middle of a section that the loader does not use.
+comment_middle() {
+	local off size
+	read -r off size < <(llvm-readelf-19 -S -W "$1" |
+		sed -n 's/^ *\[ *[0-9]*\] \.comment  *[A-Z]*  *[0-9a-f]*  *\([0-9a-f]*\)  *\([0-9a-f]*\).*/\1 \2/p')
+	[ -n "$off" ] || die "$1 has no .comment section"
+	echo $((16#$off + 16#$size / 2))
+}
+
+for kind in c rust; do
+	case $kind in
+	c) ko=$obj/lib/test_module.ko ;;
+	rust) ko=$obj/samples/rust/rust_minimal.ko ;;
+	esac
+	cp "$ko" "$out/$kind.ko"
+	size=$(stat -c %s "$ko")
+	cp "$ko" "$out/$kind-flip-start.ko"
+	flip_byte "$out/$kind-flip-start.ko" 7		# e_ident[EI_OSABI]
+	cp "$ko" "$out/$kind-flip-middle.ko"
+	flip_byte "$out/$kind-flip-middle.ko" "$(comment_middle "$ko")"
+	cp "$ko" "$out/$kind-flip-end.ko"
+	flip_byte "$out/$kind-flip-end.ko" $((size - 1))
+done
+
+c=$out/c.ko
+# Truncated, empty, and with a byte appended.
+head -c $(($(stat -c %s "$c") / 2)) "$c" > "$out/c-truncated.ko"
+: > "$out/empty.ko"
+# A signature trailer that claims more signature than the file holds.
+{ cat "$c"; printf '\0\0\2\0\0\0\0\0\377\377\377\0~Module signature appended~\n'; } > "$out/c-garbage-trailer.ko"
+
+# Signed copies.  Without MODULE_SIG there is no build key: sign with
+# the other key instead (such a kernel treats every signature as absent).
+key=$other
+[ -f "$build_key" ] && key=$build_key
+sign "$key" "$c" "$out/c-signed.ko"
+cp "$out/c-signed.ko" "$out/c-badsig.ko"
+# A byte inside the PKCS#7 blob: 40 bytes before the trailer's end.
+flip_byte "$out/c-badsig.ko" $(($(stat -c %s "$out/c-signed.ko") - 28 - 12 - 40))
+
+# Compressed copies, loaded with MODULE_INIT_COMPRESSED_FILE.
+# Forced loads use the module as built, with MODULE_INIT_IGNORE_* flags.
+cp "$c" "$out/c-force-modver.ko"
+cp "$c" "$out/c-force-vermagic.ko"
+
+zstd -q -19 -o "$out/c.ko.zst" "$c"
+xz -q --check=crc32 --lzma2=dict=1MiB -c "$c" > "$out/c.ko.xz"
+
+# An out-of-tree module, built against this build with make M=.
+oot=$obj/oot-build
+rm -rf "$oot"
+cp -r "$here/guest/oot" "$oot"
+make -s -C "$src" O="$obj" ARCH=x86_64 LLVM=-19 M="$oot" modules > "$oot/build.log" 2>&1 ||
+	{ cat "$oot/build.log" >&2; die "the out-of-tree module does not build against $obj"; }
+cp "$oot/hello_oot.ko" "$out/oot.ko"
+sign "$key" "$out/oot.ko" "$out/oot-signed.ko"
+sign "$other" "$out/oot.ko" "$out/oot-otherkey.ko"
+
+info "prepared $(ls "$out" | wc -l) module variants in $out"
