@@ -47,39 +47,7 @@ fetch_deb() {
 		echo "$deb"
 		return
 	fi
-	local mirror=${DEBIAN_MIRROR:-}
-	if [ -z "$mirror" ] && command -v apt-get >/dev/null; then
-		mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
-			 awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
-	fi
-	[ -n "$mirror" ] || die "cannot find a Debian mirror in the system's apt configuration;" \
-		"set DEBIAN_MIRROR=<url of a Debian archive>"
-	command -v apt-get >/dev/null || die "apt-get is needed to download $BENCH_PACKAGE"
-
-	local apt=$bench/apt
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" \
-		 "$apt/sources.list.d" "$apt/preferences.d"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BENCH_SUITE main" \
-		> "$apt/sources.list"
-	: > "$apt/status"
-	local aptopts=(
-		-o Dir::Etc::SourceList="$apt/sources.list"
-		-o Dir::Etc::SourceParts="$apt/sources.list.d"
-		-o Dir::Etc::Preferences="$apt/preferences"
-		-o Dir::Etc::PreferencesParts="$apt/preferences.d"
-		-o Dir::State::Lists="$apt/lists"
-		-o Dir::State::status="$apt/status"
-		-o Dir::Cache="$apt/cache"
-		-o APT::Architecture=amd64
-		-o Acquire::Languages=none
-		-o APT::Sandbox::User=root
-	)
-	info "updating private apt lists for $BENCH_SUITE from $mirror"
-	apt-get -q "${aptopts[@]}" update >&2 ||
-		die "apt-get update of $BENCH_SUITE failed (see above)"
-	info "downloading $BENCH_PACKAGE=$BENCH_VERSION"
-	(cd "$bench" && apt-get -q "${aptopts[@]}" download "$BENCH_PACKAGE=$BENCH_VERSION") >&2 ||
-		die "apt-get download $BENCH_PACKAGE=$BENCH_VERSION failed (see above)"
+	apt_download "$bench" "$BENCH_SUITE" "$BENCH_PACKAGE=$BENCH_VERSION"
 	deb=$(ls "$bench"/"${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true)
 	[ -n "$deb" ] || die "apt-get did not produce a $BENCH_PACKAGE .deb in $bench"
 	echo "$deb"
@@ -180,3 +148,19 @@ verdict() {
 }
 verdict "single-thread throughput >= openssl" "${seconds[tool_1]} <= ${seconds[openssl]}"
 verdict "all-core time within 1.5x of cat" "${seconds[tool_all]} <= 1.5 * ${seconds[cat]}"
+
+# The hashing step inside a kernel build: time the write step of the last
+# build of a CONFIG_MODULE_HASHES configuration against that whole build.
+obj=${BENCH_BUILD:-$(dirname "$(dirname "$modules")")/hashes}
+if [ -f "$obj/.harness-build-seconds" ] && [ -f "$obj/vmlinux" ]; then
+	copy=$(mktemp)
+	cp "$obj/vmlinux" "$copy"
+	step=$(best_of "$runs" bash -c "cd '$obj' && '$tool' write --objtree . --order modules.order --vmlinux '$copy' > /dev/null")
+	rm -f "$copy" "$copy".*
+	whole=$(cat "$obj/.harness-build-seconds")
+	printf 'hashing step of the %s build (%s modules): %.3f s of a %s s build (%.3f%%)\n' \
+		"$(basename "$obj")" "$(wc -l < "$obj/modules.order")" "$step" "$whole" \
+		"$(echo "100 * $step / $whole" | bc -l)"
+	printf 'for the %s modules above, all cores: %.3f s, %.3f%% of that build time\n' \
+		"$count" "${seconds[tool_all]}" "$(echo "100 * ${seconds[tool_all]} / $whole" | bc -l)"
+fi

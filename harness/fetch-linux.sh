@@ -42,41 +42,7 @@ fi
 deb=$dl/${PIN_PACKAGE}_${PIN_VERSION//:/%3a}_all.deb
 if ! [ -f "$deb" ] || ! check_sha256 "$deb" "$PIN_DEB_SHA256" 2>/dev/null; then
 	rm -f "$deb"
-	mirror=${DEBIAN_MIRROR:-}
-	if [ -z "$mirror" ] && command -v apt-get >/dev/null; then
-		# The mirror the system already uses for Debian's main archive.
-		mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
-			 awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
-	fi
-	[ -n "$mirror" ] || die "cannot find a Debian mirror in the system's apt configuration;" \
-		"set DEBIAN_MIRROR=<url of a Debian archive> or LINUX_TARBALL=<linux tarball>"
-	command -v apt-get >/dev/null ||
-		die "apt-get is needed to download $PIN_PACKAGE; or set LINUX_TARBALL or LINUX_SRC"
-
-	apt=$dl/apt
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" \
-		 "$apt/sources.list.d" "$apt/preferences.d"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $PIN_SUITE main" \
-		> "$apt/sources.list"
-	: > "$apt/status"
-	aptopts=(
-		-o Dir::Etc::SourceList="$apt/sources.list"
-		-o Dir::Etc::SourceParts="$apt/sources.list.d"
-		-o Dir::Etc::Preferences="$apt/preferences"
-		-o Dir::Etc::PreferencesParts="$apt/preferences.d"
-		-o Dir::State::Lists="$apt/lists"
-		-o Dir::State::status="$apt/status"
-		-o Dir::Cache="$apt/cache"
-		-o APT::Architecture=amd64
-		-o Acquire::Languages=none
-		-o APT::Sandbox::User=root
-	)
-	info "updating private apt lists for $PIN_SUITE from $mirror"
-	apt-get -q "${aptopts[@]}" update >&2 ||
-		die "apt-get update of $PIN_SUITE failed (see above)"
-	info "downloading $PIN_PACKAGE=$PIN_VERSION"
-	(cd "$dl" && apt-get -q "${aptopts[@]}" download "$PIN_PACKAGE=$PIN_VERSION") >&2 ||
-		die "apt-get download $PIN_PACKAGE=$PIN_VERSION failed (see above)"
+	apt_download "$dl" "$PIN_SUITE" "$PIN_PACKAGE=$PIN_VERSION"
 	[ -f "$deb" ] || die "apt-get did not produce $deb"
 	check_sha256 "$deb" "$PIN_DEB_SHA256" ||
 		die "$deb does not match the pinned sha256 $PIN_DEB_SHA256; refusing it"

@@ -19,3 +19,43 @@ check_sha256() {
 		return 1
 	fi
 }
+
+# apt_download DIR SUITE PACKAGE=VERSION: download one Debian binary package
+# into DIR with apt-get, through a private apt configuration in DIR/apt
+# (its own sources list naming SUITE, lists, cache and status, the system's
+# Debian keyring); the system's apt sources are never touched.  The mirror
+# is DEBIAN_MIRROR or the one the system uses for Debian's main archive.
+apt_download() {
+	local dir=$1 suite=$2 package=$3 mirror apt
+	command -v apt-get >/dev/null || die "apt-get is needed to download $package"
+	mirror=${DEBIAN_MIRROR:-}
+	if [ -z "$mirror" ]; then
+		mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
+			 awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
+	fi
+	[ -n "$mirror" ] || die "cannot find a Debian mirror in the system's apt configuration;" \
+		"set DEBIAN_MIRROR=<url of a Debian archive>"
+	apt=$dir/apt
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" \
+		 "$apt/sources.list.d" "$apt/preferences.d"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+		> "$apt/sources.list"
+	: > "$apt/status"
+	local aptopts=(
+		-o Dir::Etc::SourceList="$apt/sources.list"
+		-o Dir::Etc::SourceParts="$apt/sources.list.d"
+		-o Dir::Etc::Preferences="$apt/preferences"
+		-o Dir::Etc::PreferencesParts="$apt/preferences.d"
+		-o Dir::State::Lists="$apt/lists"
+		-o Dir::State::status="$apt/status"
+		-o Dir::Cache="$apt/cache"
+		-o APT::Architecture=amd64
+		-o Acquire::Languages=none
+		-o APT::Sandbox::User=root
+	)
+	info "updating private apt lists for $suite from $mirror"
+	apt-get -q "${aptopts[@]}" update >&2 || die "apt-get update of $suite failed (see above)"
+	info "downloading $package"
+	(cd "$dir" && apt-get -q "${aptopts[@]}" download "$package") >&2 ||
+		die "apt-get download $package failed (see above)"
+}
