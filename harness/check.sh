@@ -66,6 +66,7 @@ matrix() {
 
 if step "build hashes" "$here/build-kernel.sh" hashes; then
 	step "hashes: manifest and vmlinux table" "$here/check-manifest.sh" hashes
+	step "host tool: list and verify on the real build" cargo test --quiet -- --ignored
 	step "hashes: rm a .ko or edit its source, make" "$here/check-rebuild.sh" hashes
 	step "boot hashes: KUnit" boot_expecting hashes "" \
 		'^ok [0-9]+ rust_kernel_sha256$' '^ok [0-9]+ module_hashes$'
