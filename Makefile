@@ -6,6 +6,7 @@
 #   make check                 all the tests CI runs
 #   make check-full            check plus the slow tests (more configurations,
 #                              every commit of the series builds)
+#   make check-debug           the matrix on a KASAN + kmemleak kernel (part of check-full)
 #   make lint [GATES="..."]    checkpatch, rustfmt, clippy, rustdoc, Sphinx on the series
 #   make check-series          build each commit of the series (bisectability)
 #
@@ -37,7 +38,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 H := harness
 
 .PHONY: all demo check check-full setup fetch tree export kernel qemu series \
-	harness-tests lint check-series repro clean
+	harness-tests lint check-series check-debug repro clean
 
 all:
 	@sed -n 's/^#   //p' Makefile
@@ -91,6 +92,9 @@ check: setup
 
 check-full: setup
 	$(H)/check.sh full
+
+check-debug: setup
+	$(H)/check.sh debug
 
 clean:
 	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name dl ! -name bench -exec rm -rf {} +

@@ -7,7 +7,9 @@
 #
 # Syncs the patched tree ($BUILD/src), then builds into $BUILD/NAME (kbuild
 # O=) from tinyconfig + configs/base.config + configs/NAME.config, and
-# installs the modules into $BUILD/NAME/modinst.  Every option the
+# installs the modules into $BUILD/NAME/modinst.  NAME may combine
+# fragments with '+' (hashes+debug: configs/hashes.config, then
+# configs/debug.config).  Every option the
 # fragments ask for must end up in the final .config: an option that
 # Kconfig dropped (a missing dependency, a toolchain that cannot build
 # Rust) is an error, not a silently different kernel.
@@ -28,10 +30,13 @@ export BUILD
 
 name=${1:?usage: build-kernel.sh NAME}
 shift
-[ -f "$root/configs/$name.config" ] ||
-	die "no configs/$name.config; the configurations are:" \
-	    "$(cd "$root/configs" && ls *.config | sed 's/\.config$//' | grep -vx base | tr '\n' ' ')"
-[ "$name" != base ] || die "base.config is the common fragment, not a configuration"
+IFS=+ read -r -a parts <<< "$name"
+for part in "${parts[@]}"; do
+	[ -n "$part" ] && [ -f "$root/configs/$part.config" ] ||
+		die "no configs/$part.config; the configurations are:" \
+		    "$(cd "$root/configs" && ls *.config | sed 's/\.config$//' | grep -vx base | tr '\n' ' ')"
+	[ "$part" != base ] || die "base.config is the common fragment, not a configuration"
+done
 
 "$here/check-toolchain.sh"
 "$here/tree.sh" sync

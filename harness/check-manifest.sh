@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Check a CONFIG_MODULE_HASHES build from the outside: every module's line
-# in modules.hashes is the sha256sum of its .ko, and the .module_hashes
+# in modules.hashes is the sha256sum of its .ko (of its stripped image,
+# .ko.stripped, when built with INSTALL_MOD_STRIP), and the .module_hashes
 # section of vmlinux holds exactly those digests, sorted, after a valid
 # header.
 #
@@ -19,7 +20,12 @@ cd "$obj"
 [ -s modules.hashes ] || die "$obj/modules.hashes is missing or empty"
 [ "$(wc -l < modules.hashes)" = "$(wc -l < modules.order)" ] ||
 	die "modules.hashes has $(wc -l < modules.hashes) lines, modules.order $(wc -l < modules.order)"
-sha256sum --quiet -c modules.hashes || die "modules.hashes does not match sha256sum of the modules"
+# Built with INSTALL_MOD_STRIP, the digests are those of the stripped
+# images that modules_install installs (foo.ko.stripped).
+suffix=''
+[ -s modules.hashes.strip ] && suffix=.stripped
+sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
+	die "modules.hashes does not match sha256sum of the modules${suffix:+ (stripped images)}"
 
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT

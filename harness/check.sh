@@ -3,8 +3,10 @@
 #
 # make check / make check-full: every test, as steps, with a summary.
 #
-# Usage: check.sh [full]
+# Usage: check.sh [full|debug]
 #
+# debug: only the debug-kernel run (KASAN and kmemleak, configs/debug.config)
+# of the hashes configuration's matrix; full includes it.
 # Each step runs even when an earlier one failed (except those that need a
 # kernel that failed to build); the exit status is non-zero when any failed.
 
@@ -33,10 +35,12 @@ boot() {
 	APPEND="$2" "$here/qemu.sh" "$1"
 }
 
+if [ "$full" != debug ]; then
 step "harness self-tests" "$here/tests/run.sh"
 step "host tool: cargo test" cargo test --quiet
 # The maintainers' tools: checkpatch, rustfmt, clippy, rustdoc, Sphinx.
 step "lint" "$here/lint.sh"
+fi
 
 # boot_expecting CONFIG APPEND PATTERN...: a scripted run whose serial log
 # must also match each grep -E PATTERN (for example KUnit suites that ran).
@@ -64,7 +68,60 @@ matrix() {
 	done
 }
 
-if step "build hashes" "$here/build-kernel.sh" hashes; then
+# boot_failing CONFIG APPEND PATTERN: a scripted run that must fail, with a
+# serial log that matches grep -E PATTERN (the failure it is meant to show).
+boot_failing() {
+	local config=$1 append=$2 pattern=$3
+	if boot "$config" "$append"; then
+		echo "harness: error: the boot of $config with '$append' passed" >&2
+		return 1
+	fi
+	tr -d '\r' < "${BUILD:-$root/build}/$config/qemu.log" | grep -qE "$pattern" || {
+		echo "harness: error: $config failed, but its log does not show: $pattern" >&2
+		return 1
+	}
+}
+
+# The debug kernel: KASAN and kmemleak over the whole matrix of the hashes
+# configuration; a KASAN report panics the guest (kasan.fault=panic), a leak
+# fails 99-debug-reports, and a deliberate leak proves that it would.
+debug_matrix() {
+	local c=hashes+debug mode
+	step "build $c" "$here/build-kernel.sh" "$c" || return 0
+	step "$c: module variants" "$here/prepare-variants.sh" "$c" || return 0
+	for mode in "" "${modes[@]}"; do
+		step "boot $c: ${mode:-default}" boot_expecting "$c" \
+			"$mode kunit.enable=0 kasan.fault=panic" '^ok [0-9]+ - kmemleak found no leak'
+	done
+	step "boot $c: a deliberate leak is found" boot_failing "$c" \
+		"kunit.enable=0 harness.leak" '^not ok [0-9]+ - kmemleak found no leak'
+}
+
+# A distribution's build (configs/distro.config: MODVERSIONS with
+# GENDWARFKSYMS, BTF modules, every module compressed, lockdown forced to
+# integrity): once with zstd and INSTALL_MOD_STRIP=1, once with xz and
+# without stripping.  The installed tree is checked on the host (stripped,
+# compressed, accepted by module-hashes verify, the other strip setting
+# refused by modules_install) and loaded in the guest as kmod would.
+distro() {
+	local c=$1 strip=$2
+	step "build $c${strip:+ (INSTALL_MOD_STRIP=$strip)}" \
+		env INSTALL_MOD_STRIP="$strip" "$here/build-kernel.sh" "$c" || return 0
+	step "$c: manifest and vmlinux table" "$here/check-manifest.sh" "$c"
+	step "$c: installed modules on the host" \
+		env INSTALL_MOD_STRIP="$strip" "$here/check-installed.sh" "$c"
+	step "$c: out-of-tree and tampered modules" "$here/prepare-installed-checks.sh" "$c" || return 0
+	step "boot $c: installed modules under lockdown" boot_expecting "$c" "" \
+		'^ok [0-9]+ - lockdown is forced to integrity' \
+		'^ok [0-9]+ - vfat: does not load before its dependencies' \
+		'^ok [0-9]+ - vfat: loads with its dependencies' \
+		'^ok [0-9]+ - test_module-tampered.ko.* is rejected' \
+		'^ok [0-9]+ - hello_oot-signed.ko.* loads'
+}
+
+if [ "$full" = debug ]; then
+	debug_matrix
+elif step "build hashes" "$here/build-kernel.sh" hashes; then
 	step "hashes: manifest and vmlinux table" "$here/check-manifest.sh" hashes
 	step "host tool: list and verify on the real build" cargo test --quiet -- --ignored
 	step "hashes: rm a .ko or edit its source, make" "$here/check-rebuild.sh" hashes
@@ -72,9 +129,13 @@ if step "build hashes" "$here/build-kernel.sh" hashes; then
 		'^ok [0-9]+ rust_kernel_sha256$' '^ok [0-9]+ module_hashes$'
 	matrix hashes "" "${modes[@]}"
 fi
-if step "build hashes-only" "$here/build-kernel.sh" hashes-only; then
+if [ "$full" != debug ] && step "build hashes-only" "$here/build-kernel.sh" hashes-only; then
 	step "hashes-only: manifest and vmlinux table" "$here/check-manifest.sh" hashes-only
 	matrix hashes-only "" "${modes[@]}"
+fi
+if [ "$full" != debug ]; then
+	distro distro 1
+	distro distro+xz ""
 fi
 if [ "$full" = full ]; then
 	if step "build plain (MODULE_SIG only)" "$here/build-kernel.sh" plain; then
@@ -85,7 +146,13 @@ if [ "$full" = full ]; then
 	fi
 fi
 
-step "series applies with git am" "$here/tree.sh" series
+if [ "$full" = full ]; then
+	debug_matrix
+fi
+
+if [ "$full" != debug ]; then
+	step "series applies with git am" "$here/tree.sh" series
+fi
 if [ "$full" = full ]; then
 	step "series is bisectable: each commit builds" "$here/check-series.sh"
 fi

@@ -3,6 +3,8 @@
 #
 # Configure a kernel build directory from tinyconfig + configs/base.config +
 # configs/NAME.config (the configure step of build-kernel.sh, on its own).
+# NAME may combine fragments with '+': hashes+debug is base, then hashes,
+# then debug.
 #
 # Usage: configure-kernel.sh [--lenient] NAME SRC OBJ
 #
@@ -28,8 +30,14 @@ if [ "${1:-}" = --lenient ]; then
 fi
 [ $# = 3 ] || die "usage: configure-kernel.sh [--lenient] NAME SRC OBJ"
 name=$1 src=$2 obj=$3
-[ -f "$root/configs/$name.config" ] || die "no configs/$name.config"
-[ "$name" != base ] || die "base.config is the common fragment, not a configuration"
+# The fragments, base first; a later value of an option wins.
+fragments=("$root/configs/base.config")
+IFS=+ read -r -a parts <<< "$name"
+for part in "${parts[@]}"; do
+	[ -n "$part" ] && [ -f "$root/configs/$part.config" ] || die "no configs/$part.config"
+	[ "$part" != base ] || die "base.config is the common fragment, not a configuration"
+	fragments+=("$root/configs/$part.config")
+done
 [ -f "$src/Makefile" ] && [ -d "$src/kernel" ] || die "$src is not a kernel source tree"
 mkdir -p "$obj"
 src=$(cd "$src" && pwd)
@@ -43,8 +51,6 @@ kmake() {
 	make -s -C "$src" O="$obj" ARCH=x86_64 LLVM=-19 "${cc[@]}" "$@"
 }
 
-# The fragments, base first; a later value of an option wins.
-fragments=("$root/configs/base.config" "$root/configs/$name.config")
 # The same stamp as build-kernel.sh's, so that its build directories stay
 # configured; a lenient configuration is a different one.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)${lenient:+-lenient}

@@ -43,6 +43,11 @@ if [ -d "$obj/variants" ]; then
 	cp "$root/tools/testing/selftests/module/module_auth.sh" \
 	   "$root/tools/testing/selftests/module/module_auth.table" "$stage/tests/"
 fi
+# Modules to accept and reject beside the installed tree, when
+# prepare-installed-checks.sh made them.
+if [ -d "$obj/installed-checks" ]; then
+	cp -a "$obj/installed-checks" "$stage/tests/installed-checks"
+fi
 # The built modules as they are in the build tree, for tests that need the
 # exact build output (before any install-time stripping or compression).
 (cd "$obj" && find . -path ./modinst -prune -o -path ./initramfs -prune -o -name '*.ko' -print |

@@ -59,3 +59,33 @@ apt_download() {
 	(cd "$dir" && apt-get -q "${aptopts[@]}" download "$package") >&2 ||
 		die "apt-get download $package failed (see above)"
 }
+
+flip_byte() { # flip_byte FILE OFFSET
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $((b ^ 0xff)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# comment_middle MODULE: the offset of the middle of .comment, a section
+# that the loader does not use, so that a module with a byte flipped there
+# still loads where authentication does not stop it.
+comment_middle() {
+	local off size
+	read -r off size < <(llvm-readelf-19 -S -W "$1" |
+		sed -n 's/^ *\[ *[0-9]*\] \.comment  *[A-Z]*  *[0-9a-f]*  *\([0-9a-f]*\)  *\([0-9a-f]*\).*/\1 \2/p')
+	[ -n "$off" ] || die "$1 has no .comment section"
+	echo $((16#$off + 16#$size / 2))
+}
+
+# host_sign_file SRC DIR: build the kernel's scripts/sign-file for the host
+# into DIR (a configuration without MODULE_SIG does not build it) and
+# print its path.
+host_sign_file() {
+	local sign_file=$2/sign-file
+	if ! [ -x "$sign_file" ] || [ "$1/scripts/sign-file.c" -nt "$sign_file" ]; then
+		mkdir -p "$2"
+		gcc -O2 -w -o "$sign_file" "$1/scripts/sign-file.c" -I"$1/scripts/include" \
+			-I"$1/include/uapi" -lcrypto || die "cannot build sign-file (needs libssl-dev)"
+	fi
+	echo "$sign_file"
+}

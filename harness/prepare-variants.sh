@@ -28,12 +28,7 @@ mkdir -p "$out"
 
 # sign-file from the kernel tree, built for the host (the configuration
 # may not build it: without MODULE_SIG it has no use for it).
-sign_file=$BUILD/tools/sign-file
-if ! [ -x "$sign_file" ] || [ "$src/scripts/sign-file.c" -nt "$sign_file" ]; then
-	mkdir -p "$BUILD/tools"
-	gcc -O2 -w -o "$sign_file" "$src/scripts/sign-file.c" -I"$src/scripts/include" \
-		-I"$src/include/uapi" -lcrypto || die "cannot build sign-file (needs libssl-dev)"
-fi
+sign_file=$(host_sign_file "$src" "$BUILD/tools")
 # A key the kernel does not trust.
 other=$BUILD/tools/other-key.pem
 if ! [ -f "$other" ]; then
@@ -44,21 +39,6 @@ fi
 build_key=$obj/certs/signing_key.pem
 sign() { # sign KEY IN OUT
 	"$sign_file" sha512 "$1" "$1" "$2" "$3"
-}
-
-flip_byte() { # flip_byte FILE OFFSET
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 0xff)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
-
-# The offset of the middle of a section that the loader does not use.
-comment_middle() {
-	local off size
-	read -r off size < <(llvm-readelf-19 -S -W "$1" |
-		sed -n 's/^ *\[ *[0-9]*\] \.comment  *[A-Z]*  *[0-9a-f]*  *\([0-9a-f]*\)  *\([0-9a-f]*\).*/\1 \2/p')
-	[ -n "$off" ] || die "$1 has no .comment section"
-	echo $((16#$off + 16#$size / 2))
 }
 
 for kind in c rust; do

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 BINDGEN_VERSION=0.73.2
 packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 busybox-static
-	  dwarves ccache bc flex bison libelf-dev libssl-dev libc6-dev gcc make
+	  dwarves ccache bc flex bison libelf-dev libdw-dev libssl-dev libc6-dev gcc make
 	  cpio xz-utils zstd gzip file git rsync kmod python3 perl openssl
 	  python3-ply python3-git python3-sphinx)
 

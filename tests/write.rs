@@ -106,6 +106,38 @@ fn signed_modules_are_hashed_without_the_signature() {
 }
 
 #[test]
+fn image_suffix_hashes_the_installed_image_under_the_module_name() {
+    let tree = Tree::new();
+    // The build tree's module and, beside it, its stripped image: only
+    // the image is what gets installed, so only its digest counts.
+    tree.write("lib/foo.ko", &fake_module("foo with debug info"));
+    tree.write("lib/foo.ko.stripped", &fake_module("foo"));
+    tree.write_order(&["lib/foo.o"]);
+    let original = vmlinux(24 + 32);
+    tree.write("vmlinux", &original.bytes);
+    let mut args = tree.write_args();
+    args.push("--image-suffix=.stripped".into());
+    let output = run(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let digest = sha256(&fake_module("foo"));
+    assert_eq!(tree.read("vmlinux")[original.section][24..], digest[..]);
+    assert_eq!(
+        tree.read("modules.sha256"),
+        format!("{}  lib/foo.ko\n", hex(&digest)).into_bytes()
+    );
+
+    // A missing image is an error that names it.
+    fs::remove_file(tree.root().join("lib/foo.ko.stripped")).unwrap();
+    let output = run(&args);
+    assert_failed(&output, 1, &["lib/foo.ko.stripped"]);
+}
+
+#[test]
 fn output_is_the_same_for_any_thread_count() {
     let tree = Tree::new();
     let mut objects = Vec::new();

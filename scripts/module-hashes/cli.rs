@@ -20,6 +20,9 @@ pub(crate) struct WriteArgs {
     pub(crate) vmlinux: PathBuf,
     /// Where to write the manifest, if anywhere.
     pub(crate) manifest: Option<PathBuf>,
+    /// Appended to each module's file name to get the file hashed: the
+    /// module as it will be installed (`.stripped` with INSTALL_MOD_STRIP).
+    pub(crate) image_suffix: Option<String>,
     /// Number of hashing threads.
     pub(crate) jobs: NonZeroUsize,
 }
@@ -192,8 +195,8 @@ fn unknown_option(command: &str, option: &str) -> Error {
 
 /// Parses the arguments of `write`.
 fn parse_write(mut args: Arguments) -> Result<Command, Error> {
-    let (mut objtree, mut order, mut vmlinux, mut manifest, mut jobs) =
-        (None, None, None, None, None);
+    let (mut objtree, mut order, mut vmlinux, mut manifest, mut suffix, mut jobs) =
+        (None, None, None, None, None, None);
     while let Some(item) = args.next_item() {
         match item {
             Item::Option(option, attached) => match option.as_str() {
@@ -203,6 +206,10 @@ fn parse_write(mut args: Arguments) -> Result<Command, Error> {
                 "--vmlinux" => set_once(&mut vmlinux, &option, args.value(&option, attached)?)?,
                 "--manifest" => {
                     set_once(&mut manifest, &option, args.value(&option, attached)?)?;
+                }
+                "--image-suffix" => {
+                    let value = parse_image_suffix(&args.value(&option, attached)?)?;
+                    set_once(&mut suffix, &option, value)?;
                 }
                 "-j" | "--jobs" => {
                     let value = parse_jobs(&args.value(&option, attached)?)?;
@@ -228,8 +235,20 @@ fn parse_write(mut args: Arguments) -> Result<Command, Error> {
         order: required(order, "--order")?,
         vmlinux: required(vmlinux, "--vmlinux")?,
         manifest: manifest.map(PathBuf::from),
+        image_suffix: suffix,
         jobs: jobs.unwrap_or_else(default_jobs),
     }))
+}
+
+/// Checks the value of `--image-suffix`: a non-empty piece of a file name.
+fn parse_image_suffix(value: &OsString) -> Result<String, Error> {
+    match value.to_str() {
+        Some(text) if !text.is_empty() && !text.contains('/') => Ok(text.to_string()),
+        _ => Err(usage(&format!(
+            "write: --image-suffix '{}' is not a non-empty file name suffix",
+            value.to_string_lossy()
+        ))),
+    }
 }
 
 /// Parses the arguments of `hash`.
@@ -340,6 +359,7 @@ mod tests {
             order: "obj/modules.order".into(),
             vmlinux: "obj/vmlinux".into(),
             manifest: Some("obj/modules.sha256".into()),
+            image_suffix: None,
             jobs: NonZeroUsize::new(3).unwrap(),
         };
         for args in [
@@ -393,7 +413,23 @@ mod tests {
             panic!("write should parse");
         };
         assert_eq!(args.manifest, None);
+        assert_eq!(args.image_suffix, None);
         assert_eq!(args.jobs, default_jobs());
+    }
+
+    #[test]
+    fn write_image_suffix() {
+        let base = ["write", "--objtree", ".", "--order", "m", "--vmlinux", "v"];
+        let Ok(Command::Write(args)) =
+            parse_str(&[&base[..], &["--image-suffix=.stripped"]].concat())
+        else {
+            panic!("write should parse");
+        };
+        assert_eq!(args.image_suffix.as_deref(), Some(".stripped"));
+        for bad in ["--image-suffix=", "--image-suffix=a/b"] {
+            let message = usage_message(&[&base[..], &[bad]].concat());
+            assert!(message.contains("--image-suffix"), "{bad}: {message}");
+        }
     }
 
     #[test]

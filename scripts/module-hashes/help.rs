@@ -64,7 +64,7 @@ on any error.
 /// Help for `write`.
 pub(crate) const WRITE_HELP: &str = "\
 Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
-                           [--manifest FILE] [-j N]
+                           [--manifest FILE] [--image-suffix SUFFIX] [-j N]
 
 Hash every module listed in modules.order and write the sorted table of
 distinct digests, with its header, into the .module_hashes section of
@@ -80,6 +80,10 @@ Options:
   --vmlinux FILE    64-bit little-endian ELF file with a .module_hashes section
   --manifest FILE   also write one line per module, in modules.order order,
                     as sha256sum does: DIGEST  path/to/foo.ko
+  --image-suffix SUFFIX
+                    hash path/to/foo.koSUFFIX instead, the module as it will
+                    be installed (kbuild: .stripped with INSTALL_MOD_STRIP);
+                    the manifest still names path/to/foo.ko
   -j, --jobs N      hash on N threads (default: the number of CPUs)
   -h, --help        print this help
 

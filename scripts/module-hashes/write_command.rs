@@ -22,9 +22,15 @@ pub(crate) fn run(args: &WriteArgs) -> Result<(), Error> {
     let order = fs::read(&args.order).map_err(|error| format!("{order_name}: {error}"))?;
     let modules =
         modules_order::module_paths(&order).map_err(|error| format!("{order_name}: {error}"))?;
+    // The manifest names the module; the digest is that of the file as it
+    // will be installed, which --image-suffix names (INSTALL_MOD_STRIP).
     let files: Vec<PathBuf> = modules
         .iter()
-        .map(|module| args.objtree.join(module))
+        .map(|module| {
+            let mut file = args.objtree.join(module).into_os_string();
+            file.push(args.image_suffix.as_deref().unwrap_or(""));
+            PathBuf::from(file)
+        })
         .collect();
     let digests = parallel::try_map(&files, args.jobs, |file| module_digest(file))?;
 
