@@ -45,6 +45,11 @@ config_enabled() {
 # Is module authentication enforced (module.sig_enforce or lockdown)?
 enforcing() {
 	[ "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)" = Y ] && return 0
+	locked_down
+}
+
+# Is the kernel locked down (lockdown=integrity or confidentiality)?
+locked_down() {
 	grep -q '\[integrity\]\|\[confidentiality\]' /sys/kernel/security/lockdown 2>/dev/null
 }
 
