@@ -22,11 +22,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
-mkdir -p "$BUILD"
-BUILD=$(cd "$BUILD" && pwd)
-export BUILD
+use_build_dir
 
 name=${1:?usage: build-kernel.sh NAME}
 shift

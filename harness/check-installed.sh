@@ -16,9 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
-BUILD=$(cd "$BUILD" && pwd)
+use_build_dir
 name=${1:?usage: check-installed.sh NAME}
 obj=$BUILD/$name
 tool=$obj/scripts/module-hashes/module-hashes

@@ -12,8 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
+use_build_dir
 obj=$BUILD/${1:?usage: check-manifest.sh NAME}
 cd "$obj"
 

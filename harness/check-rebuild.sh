@@ -11,8 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
+use_build_dir
 name=${1:?usage: check-rebuild.sh NAME}
 obj=$BUILD/$name
 module=lib/test_module

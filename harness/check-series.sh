@@ -24,11 +24,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
-mkdir -p "$BUILD"
-BUILD=$(cd "$BUILD" && pwd)
-export BUILD
+use_build_dir
 
 range=base..work targets=() config=hashes sync=1
 while [ $# -gt 0 ]; do

@@ -21,7 +21,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
 
 lenient=''
 if [ "${1:-}" = --lenient ]; then

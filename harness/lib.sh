@@ -1,6 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # Small helpers shared by the harness scripts.  Sourced, not run.
 
+# The repository (REPO_ROOT, for the harness self-tests) of the sourcing
+# script.
+root=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+
+# use_build_dir: BUILD (default: build/ in the repository), created,
+# absolute and exported to the scripts this one runs.
+use_build_dir() {
+	BUILD=${BUILD:-$root/build}
+	mkdir -p "$BUILD"
+	BUILD=$(cd "$BUILD" && pwd)
+	export BUILD
+}
+
 die() {
 	echo "harness: error: $*" >&2
 	exit 1

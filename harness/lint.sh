@@ -46,11 +46,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=${REPO_ROOT:-$(cd "$here/.." && pwd)}
-BUILD=${BUILD:-$root/build}
-mkdir -p "$BUILD"
-BUILD=$(cd "$BUILD" && pwd)
-export BUILD
+use_build_dir
 
 all_gates=(checkpatch rustfmt cargo-fmt cargo-clippy kernel-clippy rustdoc sphinx)
 src='' obj='' patches=() rust_files=() rst_files=() kbuild_args=() gates=()

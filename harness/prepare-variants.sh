@@ -14,9 +14,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
-BUILD=$(cd "$BUILD" && pwd)
+use_build_dir
 name=${1:?usage: prepare-variants.sh NAME}
 obj=$BUILD/$name
 src=$BUILD/src

@@ -26,10 +26,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-root=$(cd "$here/.." && pwd)
-BUILD=${BUILD:-$root/build}
-mkdir -p "$BUILD"
-BUILD=$(cd "$BUILD" && pwd)
+use_build_dir
 
 [ $# -gt 0 ] || die "usage: repro.sh CONFIG [CONFIG...]"
 

@@ -25,10 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-root=${REPO_ROOT:-$(cd "$here/.." && pwd)}
-BUILD=${BUILD:-$root/build}
-mkdir -p "$BUILD"
-BUILD=$(cd "$BUILD" && pwd)
+use_build_dir
 src=$BUILD/src
 patches=$root/patches
 
