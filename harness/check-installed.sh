@@ -39,8 +39,8 @@ decompressed() { # decompressed FILE: the module's ELF image on stdout
 	esac
 }
 
-has_debug_info() { # has_debug_info FILE
-	llvm-readelf-19 -S -W "$1" | grep -q ' \.debug_info '
+has_debug_info() { # has_debug_info FILE (no grep -q: pipefail and SIGPIPE)
+	[[ $(llvm-readelf-19 -S -W "$1") == *" .debug_info "* ]]
 }
 
 if option CONFIG_MODULE_COMPRESS_ALL; then

@@ -22,7 +22,7 @@ cd "$obj"
 # Built with INSTALL_MOD_STRIP, the digests are those of the stripped
 # images that modules_install installs (foo.ko.stripped).
 suffix=''
-[ -s modules.hashes.strip ] && suffix=.stripped
+[ -n "$(cat modules.hashes.strip 2>/dev/null)" ] && suffix=.stripped
 sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
 	die "modules.hashes does not match sha256sum of the modules${suffix:+ (stripped images)}"
 

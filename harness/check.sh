@@ -145,6 +145,10 @@ if [ "$full" = full ]; then
 	if step "build none" "$here/build-kernel.sh" none; then
 		matrix none "" "module.sig_enforce=1"
 	fi
+	# MODULE_SIG_FORCE on a hashes-only kernel: the default boot enforces.
+	if step "build hashes-only+force" "$here/build-kernel.sh" hashes-only+force; then
+		matrix hashes-only+force ""
+	fi
 fi
 
 if [ "$full" = full ]; then

@@ -33,6 +33,8 @@ else class=N
 fi
 mode=d
 grep -qw 'module.sig_enforce=1' /proc/cmdline && mode=e
+# CONFIG_MODULE_SIG_FORCE enforces without the parameter.
+[ "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)" = Y ] && mode=e
 grep -qw 'lockdown=integrity' /proc/cmdline && mode=i
 grep -qw 'lockdown=confidentiality' /proc/cmdline && mode=c
 column=$class:$mode
