@@ -15,6 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 cd "$root"
 full=${1:-}
+# The configurations choose their own INSTALL_MOD_STRIP (distro below).
+unset INSTALL_MOD_STRIP
 
 declare -a names results
 step() {

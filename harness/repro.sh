@@ -9,6 +9,9 @@
 #
 # Usage: repro.sh CONFIG [CONFIG...]
 #
+# Environment: REPRO_EXPECT_DIFFERENT (see below); REPRO_REBUILD=0 to
+# compare the builds of an earlier run again instead of building.
+#
 # Prints, for each configuration, a table (artifact, sha256 in build 1 and
 # build 2, identical or not) and, for each ELF file that differs, which
 # sections differ.  Exits non-zero when any artifact of any configuration
@@ -100,10 +103,17 @@ sections_that_differ() { # FILE1 FILE2
 	done
 }
 
+# table_sum VMLINUX: the start of the sha256 of its .module_hashes section.
+table_sum() {
+	local sum
+	sum=$(llvm-objcopy-19 --dump-section .module_hashes=/dev/stdout "$1" /dev/null 2>/dev/null |
+		sha256sum | cut -c1-16) && echo "$sum" || echo missing
+}
+
 # compare CONFIG ONE TWO LABEL: print the table of the artifacts of two
 # builds into the report; its last line is "LABEL: N artifacts differ".
 compare() {
-	local config=$1 one=$2 two=$3 label=$4 f a b same differ=0 t1 t2
+	local config=$1 one=$2 two=$3 label=$4 f a b same differ=0 t1 t2 sections
 	{
 		echo "== $label: $one vs $two"
 		printf '%-56s %-16s %-16s %s\n' artifact "build 1" "build 2" identical
@@ -116,13 +126,14 @@ compare() {
 				differ=$((differ + 1))
 			fi
 			printf '%-56s %-16s %-16s %s\n' "$f" "$a" "$b" "$same"
-			if [ $same = NO ] && head -c 4 "$one/$config/$f" | grep -q 'ELF'; then
-				echo "    sections that differ: $(sections_that_differ "$one/$config/$f" "$two/$config/$f")"
+			if [ $same = NO ] && [ "$(head -c 4 "$one/$config/$f" | tail -c 3)" = ELF ]; then
+				sections=$(sections_that_differ "$one/$config/$f" "$two/$config/$f")
+				echo "    sections that differ: ${sections:-none (the difference is outside the sections: an appended module signature?)}"
 			fi
 		done < <(artifacts "$one/$config")
-		if [ -f "$one/$config/vmlinux" ]; then
-			t1=$(llvm-objcopy-19 --dump-section .module_hashes=/dev/stdout "$one/$config/vmlinux" /dev/null 2>/dev/null | sha256sum | cut -c1-16)
-			t2=$(llvm-objcopy-19 --dump-section .module_hashes=/dev/stdout "$two/$config/vmlinux" /dev/null 2>/dev/null | sha256sum | cut -c1-16)
+		if grep -qx CONFIG_MODULE_HASHES=y "$one/$config/.config"; then
+			t1=$(table_sum "$one/$config/vmlinux")
+			t2=$(table_sum "$two/$config/vmlinux")
 			printf '%-56s %-16s %-16s %s\n' ".module_hashes table" "$t1" "$t2" "$([ "$t1" = "$t2" ] && echo yes || echo NO)"
 		fi
 		echo "$label: $differ artifacts differ"
@@ -134,9 +145,16 @@ compare() {
 inject_unsorted_table() {
 	local config=$1 one=$2 two=$3 label="$1 (self-check: table of build 2 unsorted)" line
 	info "repro $config: self-check: unsorting the table of the second build"
+	local kept=$two/self-check-kept
+	mkdir -p "$kept"
+	cp -p "$two/$config/vmlinux" "$two/$config/arch/x86/boot/bzImage" "$kept/"
 	unsort_table "$two/$config/vmlinux"
 	build_in "$config" "$two" bzImage
 	compare "$config" "$one" "$two" "$label"
+	# Put the build back as it was, for later comparisons.
+	cp -p "$kept/vmlinux" "$two/$config/vmlinux"
+	cp -p "$kept/bzImage" "$two/$config/arch/x86/boot/bzImage"
+	rm -rf "$kept"
 	for line in "^vmlinux .* NO$" "^arch/x86/boot/bzImage .* NO$" \
 		    "^    sections that differ: .*\.module_hashes" "^\.module_hashes table .* NO$"; do
 		sed -n "/^== $label/,\$p" "$report" | grep -qE "$line" || {
@@ -154,11 +172,15 @@ mkdir -p "$BUILD/repro"
 for config in "$@"; do
 	one=$BUILD/repro/$config-1/build
 	two=$BUILD/repro/$config-2/other-path/build
-	info "repro $config: first build in $one"
-	build_once "$config" "$one"
-	sleep 2	# a different time, which must not matter
-	info "repro $config: second build in $two"
-	build_once "$config" "$two"
+	if [ "${REPRO_REBUILD:-1}" = 0 ] && [ -f "$one/$config/vmlinux" ] && [ -f "$two/$config/vmlinux" ]; then
+		info "repro $config: comparing the existing builds (REPRO_REBUILD=0)"
+	else
+		info "repro $config: first build in $one"
+		build_once "$config" "$one"
+		sleep 2	# a different time, which must not matter
+		info "repro $config: second build in $two"
+		build_once "$config" "$two"
+	fi
 
 	compare "$config" "$one" "$two" "$config"
 	differ=$(tail -n 1 "$report" | cut -d' ' -f2)
