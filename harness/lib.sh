@@ -102,3 +102,13 @@ host_sign_file() {
 	fi
 	echo "$sign_file"
 }
+
+# build_oot_module SRC OBJ DIR: build the harness's out-of-tree module
+# (guest/oot) in DIR with make M= against the kernel build OBJ of the
+# source tree SRC, as a distribution's DKMS would.
+build_oot_module() {
+	rm -rf "$3"
+	cp -r "$(dirname "${BASH_SOURCE[0]}")/guest/oot" "$3"
+	make -s -C "$1" O="$2" ARCH=x86_64 LLVM=-19 M="$3" modules > "$3/build.log" 2>&1 ||
+		{ cat "$3/build.log" >&2; die "the out-of-tree module does not build against $2"; }
+}

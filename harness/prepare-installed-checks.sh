@@ -52,10 +52,7 @@ done
 
 # An out-of-tree module: not in the table, so it needs a signature.
 oot=$obj/oot-installed
-rm -rf "$oot"
-cp -r "$here/guest/oot" "$oot"
-make -s -C "$src" O="$obj" ARCH=x86_64 LLVM=-19 M="$oot" modules > "$oot/build.log" 2>&1 ||
-	{ cat "$oot/build.log" >&2; die "the out-of-tree module does not build against $obj"; }
+build_oot_module "$src" "$obj" "$oot"
 cp "$oot/hello_oot.ko" "$out/rejected/hello_oot-unsigned.ko"
 compress_like "$installed" "$out/rejected/hello_oot-unsigned.ko"
 if grep -qx CONFIG_MODULE_SIG=y "$obj/.config"; then

@@ -80,10 +80,7 @@ xz -q --check=crc32 --lzma2=dict=1MiB -c "$c" > "$out/c.ko.xz"
 
 # An out-of-tree module, built against this build with make M=.
 oot=$obj/oot-build
-rm -rf "$oot"
-cp -r "$here/guest/oot" "$oot"
-make -s -C "$src" O="$obj" ARCH=x86_64 LLVM=-19 M="$oot" modules > "$oot/build.log" 2>&1 ||
-	{ cat "$oot/build.log" >&2; die "the out-of-tree module does not build against $obj"; }
+build_oot_module "$src" "$obj" "$oot"
 cp "$oot/hello_oot.ko" "$out/oot.ko"
 sign "$key" "$out/oot.ko" "$out/oot-signed.ko"
 sign "$other" "$out/oot.ko" "$out/oot-otherkey.ko"
