@@ -43,6 +43,16 @@ step "host tool: cargo test" cargo test --quiet
 step "lint" "$here/lint.sh"
 fi
 
+# log_shows CONFIG PATTERN: does the serial log of the last boot of CONFIG
+# have a line that matches grep -E PATTERN?  (Not tr | grep -q: grep
+# exits at the first match, and under pipefail tr's SIGPIPE would make a
+# long log look like a miss.)
+log_shows() {
+	local log
+	log=$(tr -d '\r' < "${BUILD:-$root/build}/$1/qemu.log")
+	grep -qE "$2" <<< "$log"
+}
+
 # boot_expecting CONFIG APPEND PATTERN...: a scripted run whose serial log
 # must also match each grep -E PATTERN (for example KUnit suites that ran).
 boot_expecting() {
@@ -50,7 +60,7 @@ boot_expecting() {
 	shift 2
 	boot "$config" "$append" || return 1
 	for pattern in "$@"; do
-		tr -d '\r' < "${BUILD:-$root/build}/$config/qemu.log" | grep -qE "$pattern" || {
+		log_shows "$config" "$pattern" || {
 			echo "harness: error: the log of $config does not show: $pattern" >&2
 			return 1
 		}
@@ -77,7 +87,7 @@ boot_failing() {
 		echo "harness: error: the boot of $config with '$append' passed" >&2
 		return 1
 	fi
-	tr -d '\r' < "${BUILD:-$root/build}/$config/qemu.log" | grep -qE "$pattern" || {
+	log_shows "$config" "$pattern" || {
 		echo "harness: error: $config failed, but its log does not show: $pattern" >&2
 		return 1
 	}
