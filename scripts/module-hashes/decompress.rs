@@ -136,40 +136,57 @@ mod tests {
             .is_ok()
     }
 
-    /// `data` compressed by `program -c`.
-    fn compress(program: &str, data: &[u8]) -> Vec<u8> {
-        let mut child = Command::new(program)
-            .arg("-c")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let data = data.to_vec();
-        let writer = thread::spawn(move || stdin.write_all(&data).unwrap());
-        let output = child.wait_with_output().unwrap();
-        writer.join().unwrap();
-        assert!(output.status.success());
-        output.stdout
-    }
+    /// "a module image\n" as each program compresses it (`gzip -9n`,
+    /// `xz`, `zstd`, `lz4`, `bzip2`).
+    const COMPRESSED: [(&str, Format, &[u8]); 5] = [
+        (
+            "gzip",
+            Format::Gzip,
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\x4b\x54\xc8\xcd\x4f\x29\xcd\x49\x55\xc8\
+              \xcc\x4d\x4c\x4f\xe5\x02\x00\xa9\x34\xe3\x97\x0f\x00\x00\x00",
+        ),
+        (
+            "xz",
+            Format::Xz,
+            b"\xfd\x37\x7a\x58\x5a\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01\x16\x00\x00\x00\
+              \x74\x2f\xe5\xa3\x01\x00\x0e\x61\x20\x6d\x6f\x64\x75\x6c\x65\x20\x69\x6d\x61\x67\
+              \x65\x0a\x00\x00\x1c\x64\x90\x45\xac\xa2\x32\xeb\x00\x01\x27\x0f\xdf\x1a\xfc\x6a\
+              \x1f\xb6\xf3\x7d\x01\x00\x00\x00\x00\x04\x59\x5a",
+        ),
+        (
+            "zstd",
+            Format::Zstd,
+            b"\x28\xb5\x2f\xfd\x04\x58\x79\x00\x00\x61\x20\x6d\x6f\x64\x75\x6c\x65\x20\x69\x6d\
+              \x61\x67\x65\x0a\xce\xcc\xa4\xa8",
+        ),
+        (
+            "lz4",
+            Format::Lz4,
+            b"\x04\x22\x4d\x18\x64\x40\xa7\x0f\x00\x00\x80\x61\x20\x6d\x6f\x64\x75\x6c\x65\x20\
+              \x69\x6d\x61\x67\x65\x0a\x00\x00\x00\x00\xd8\x63\x97\x24",
+        ),
+        (
+            "bzip2",
+            Format::Bzip2,
+            b"\x42\x5a\x68\x39\x31\x41\x59\x26\x53\x59\x69\xff\x96\x0d\x00\x00\x01\xd1\x80\x00\
+              \x10\x40\x00\x26\xa6\x82\x00\x20\x00\x31\x00\xd3\x4d\x04\x00\xd3\x25\xb5\x4f\x10\
+              \x70\x25\x21\x78\xbb\x92\x29\xc2\x84\x83\x4f\xfc\xb0\x68",
+        ),
+    ];
 
     #[test]
-    fn round_trips_through_each_program() {
-        let data: Vec<u8> = (0..200_000u32).map(|n| (n * 7 / 5) as u8).collect();
-        for (program, format) in [
-            ("gzip", Format::Gzip),
-            ("xz", Format::Xz),
-            ("zstd", Format::Zstd),
-            ("lz4", Format::Lz4),
-            ("bzip2", Format::Bzip2),
-        ] {
+    fn expands_through_each_program() {
+        for (program, format, compressed) in COMPRESSED {
             if !have(program) {
                 println!("skipping {program}: not installed");
                 continue;
             }
-            let compressed = compress(program, &data);
-            assert_eq!(Format::detect(&compressed), Some(format), "{program}");
-            assert_eq!(format.expand(&compressed).unwrap(), data, "{program}");
+            assert_eq!(Format::detect(compressed), Some(format), "{program}");
+            assert_eq!(
+                format.expand(compressed).unwrap(),
+                b"a module image\n",
+                "{program}"
+            );
         }
     }
 
