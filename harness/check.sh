@@ -14,6 +14,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 cd "$root"
+use_build_dir
 full=${1:-}
 # The configurations choose their own INSTALL_MOD_STRIP (distro below).
 unset INSTALL_MOD_STRIP
@@ -49,7 +50,7 @@ fi
 # long log look like a miss.)
 log_shows() {
 	local log
-	log=$(tr -d '\r' < "${BUILD:-$root/build}/$1/qemu.log")
+	log=$(tr -d '\r' < "$BUILD/$1/qemu.log")
 	grep -qE "$2" <<< "$log"
 }
 
@@ -152,10 +153,8 @@ fi
 # where a build of its own would take thirteen of CI's sixty.  The next
 # run's distro build turns the directory back the same way.
 share_build_dir() {
-	local dir=${BUILD:-$root/build}
-	mkdir -p "$dir"
-	[ -L "$dir/$2" ] || rm -rf "${dir:?}/$2"
-	ln -sfn "$1" "$dir/$2"
+	[ -L "$BUILD/$2" ] || rm -rf "${BUILD:?}/$2"
+	ln -sfn "$1" "$BUILD/$2"
 }
 if [ "$full" != debug ]; then
 	distro distro 1
