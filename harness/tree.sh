@@ -6,7 +6,9 @@
 # commit per patch in patches/series.  Each commit carries the patch's
 # edits to existing kernel files and the new files from the overlay (the
 # kernel-tree directories at the repo root) that patches/overlay.map
-# assigns to it.
+# assigns to it.  A new file is in the overlay as the commit that creates
+# it has it; a later commit's changes to it are edits in that commit's
+# patch, as in any quilt series.
 #
 # Usage: tree.sh COMMAND
 #   sync     import the base if needed, rebuild the work branch from
@@ -42,7 +44,7 @@ harness_git() {
 	GIT_AUTHOR_DATE='1970-01-01T00:00:00Z' \
 	GIT_COMMITTER_NAME=harness GIT_COMMITTER_EMAIL=harness@localhost \
 	GIT_COMMITTER_DATE='1970-01-01T00:00:00Z' \
-	git -C "$src" -c core.autocrlf=false -c gc.auto=0 "$@"
+	git -C "$src" -c core.autocrlf=false -c gc.auto=0 -c core.abbrev=9 "$@"
 }
 
 # Where the base comes from, as a string that changes when the base does.
@@ -238,17 +240,15 @@ cmd_export() {
 	for c in $(harness_git rev-list --reverse base..HEAD); do
 		edits=()
 		news=()
+		# A file the commit creates goes to the overlay, as the commit
+		# has it; later changes to it are edits in later patches.
 		while read -r f; do
-			if harness_git cat-file -e "base:$f" 2>/dev/null; then
+			if harness_git cat-file -e "base:$f" 2>/dev/null || [ -n "${owner[$f]:-}" ]; then
 				edits+=("$f")
 			else
-				[ -z "${owner[$f]:-}" ] ||
-					die "new file $f is changed by more than one commit" \
-					    "(${owner[$f]} and $(harness_git log -1 --format=%s "$c"));" \
-					    "the overlay holds one version of it: squash those changes into one commit"
 				harness_git cat-file -e "HEAD:$f" 2>/dev/null ||
 					die "new file $f is removed again by a later commit; drop it from the series"
-				owner[$f]=$(harness_git log -1 --format=%s "$c")
+				owner[$f]=$c
 				news+=("$f")
 			fi
 		done < <(harness_git diff-tree --no-commit-id --name-only -r "$c")
@@ -272,8 +272,13 @@ cmd_export() {
 	local -A write_back=()
 	local head_blob synced_blob root_blob
 	while read -r f name; do
-		head_blob=$(harness_git rev-parse "HEAD:$f")
-		synced_blob=$(harness_git rev-parse -q --verify "refs/harness/synced:$f" 2>/dev/null || true)
+		head_blob=$(harness_git rev-parse "${owner[$f]}:$f")
+		# The version the last sync wrote: the file as the commit that
+		# created it had it.
+		synced_blob=$(harness_git log --diff-filter=A --format=%H refs/harness/synced -- "$f" 2>/dev/null |
+			      tail -n 1)
+		[ -z "$synced_blob" ] ||
+			synced_blob=$(harness_git rev-parse -q --verify "$synced_blob:$f" 2>/dev/null || true)
 		root_blob=
 		[ -f "$root/$f" ] && root_blob=$(git hash-object "$root/$f")
 		if [ -z "$root_blob" ] || [ "$head_blob" != "$synced_blob" ]; then
@@ -297,8 +302,8 @@ cmd_export() {
 	while read -r f name; do
 		[ -n "${write_back[$f]:-}" ] || continue
 		mkdir -p "$(dirname "$root/$f")"
-		harness_git show "HEAD:$f" > "$root/$f"
-		if [ "$(harness_git ls-tree HEAD -- "$f" | cut -d' ' -f1)" = 100755 ]; then
+		harness_git show "${owner[$f]}:$f" > "$root/$f"
+		if [ "$(harness_git ls-tree "${owner[$f]}" -- "$f" | cut -d' ' -f1)" = 100755 ]; then
 			chmod +x "$root/$f"
 		else
 			chmod -x "$root/$f"

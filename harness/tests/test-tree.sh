@@ -44,6 +44,22 @@ printf 'obj-y += hashes.o other.o\n' > proj/kernel/module/Makefile
 expect_ok "export after the conflict is resolved" tree export
 grep -q src-edit.o proj/kernel/module/Makefile && ok "the build/src edit is exported" || not_ok "the build/src edit is exported"
 
+# A later commit that changes a new file: the overlay keeps the file as
+# its commit created it, the later patch holds the change, and sync gives
+# the same tree again.
+printf 'obj-y += hashes.o other.o later.o\n' > build/src/kernel/module/Makefile
+git -C build/src -c user.name=Dev -c user.email=dev@example.org commit -q -a -m "module: later" -m "Signed-off-by: Dev <dev@example.org>"
+expect_ok "export of a change to a file an earlier commit created" tree export
+! grep -q later.o proj/kernel/module/Makefile && grep -q '^+obj-y += hashes.o other.o later.o' proj/patches/module-later.patch &&
+	ok "the overlay has the first version, the later patch the change" ||
+	not_ok "the overlay has the first version, the later patch the change"
+tree_before=$(git -C build/src rev-parse 'HEAD^{tree}')
+expect_ok "sync of a series that changes an overlay file" tree sync
+[ "$(git -C build/src rev-parse 'HEAD^{tree}')" = "$tree_before" ] &&
+	ok "sync gives the same tree" || not_ok "sync gives the same tree"
+git -C build/src reset -q --hard HEAD~1
+expect_ok "export after dropping the later commit" tree export
+
 expect_ok "make series writes a series that git am applies" tree series
 [ "$(ls build/series | wc -l)" = 1 ] && grep -q '^Subject: \[PATCH\] module: add hashes' build/series/*.patch &&
 	ok "the series has the commit" || not_ok "the series has the commit"
