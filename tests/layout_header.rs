@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The tool's layout constants against include/uapi/linux/module_hashes.h,
-//! the one definition of the `.module_hashes` layout.
+//! The tool's layout constants against include/linux/module_hashes.h, the
+//! kernel's definition of the `.module_hashes` layout.  (The kernel build
+//! checks the same at every build: `write` refuses a section whose reserved
+//! header differs from the tool's.)
 
 #[path = "../scripts/module-hashes/layout.rs"]
 mod layout;
@@ -11,7 +13,7 @@ use std::path::Path;
 
 /// The header's text.
 fn header() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/uapi/linux/module_hashes.h");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/linux/module_hashes.h");
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
@@ -42,7 +44,7 @@ fn struct_members(text: &str, name: &str) -> Vec<(String, usize)> {
             let declaration = line.split(';').next()?.trim();
             let (kind, member) = declaration.split_once(char::is_whitespace)?;
             let kind_size = match kind {
-                "__u8" => 1,
+                "u8" | "__u8" => 1,
                 "__le16" | "__u16" => 2,
                 "__le32" | "__u32" => 4,
                 "__le64" | "__u64" => 8,
@@ -65,7 +67,7 @@ fn struct_members(text: &str, name: &str) -> Vec<(String, usize)> {
 }
 
 #[test]
-fn constants_match_the_uapi_header() {
+fn constants_match_the_kernel_header() {
     let text = header();
     let defines = defines(&text);
     let value = |name: &str| -> u64 {
@@ -91,7 +93,7 @@ fn constants_match_the_uapi_header() {
 }
 
 #[test]
-fn header_struct_matches_the_uapi_header() {
+fn header_struct_matches_the_kernel_header() {
     let members = struct_members(&header(), "module_hashes_header");
     let names: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
     // The order the tool writes the fields in.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `module-hashes verify` and `list` on crafted kernels and modules.
+//! `module-hashes verify` and `list` (tools/module-hashes) on crafted
+//! kernels and modules.
 
 mod common;
 
@@ -9,7 +10,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{assert_failed, hex, run, sha256, signed, vmlinux, ElfBuilder, Tree, SHT_PROGBITS};
+use common::{
+    assert_failed, hex, reserved_section, sha256, signed, vmlinux, vmlinux_like, ElfBuilder, Tree,
+    EM_PPC, EM_S390, SHT_PROGBITS,
+};
+
+/// Runs tools/module-hashes.
+fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    common::run_tools(args)
+}
 
 /// A module as the build leaves it: code, symbols and debug information.
 fn built_module(name: &str) -> Vec<u8> {
@@ -49,7 +58,8 @@ impl Build {
         tree.write_order(&["lib/alpha.o", "drivers/net/beta.o"]);
         tree.write("vmlinux", &vmlinux(24 + 32 * 4).bytes);
         let root = tree.root();
-        let output = run(&[
+        // The table as the kernel build writes it.
+        let output = common::run(&[
             "write".as_ref(),
             "--objtree".as_ref(),
             root.as_os_str(),
@@ -321,6 +331,40 @@ fn table_file_instead_of_vmlinux() {
         module.as_os_str(),
     ]);
     assert_verdict(&output, 0, &["OK "]);
+}
+
+#[test]
+fn list_and_verify_on_big_endian_and_32_bit_kernels() {
+    for kind in [
+        ElfBuilder::exec64().class32().big_endian().machine(EM_PPC),
+        ElfBuilder::exec64().big_endian().machine(EM_S390),
+        ElfBuilder::exec64().class32(),
+    ] {
+        let build = Build::new();
+        // The same table in a vmlinux of another kind.
+        let table = build.tree.read("vmlinux")[vmlinux(24 + 32 * 4).section].to_vec();
+        let other = vmlinux_like(kind, &table);
+        assert_eq!(other.bytes[other.section.clone()], table[..]);
+        build.tree.write("vmlinux", &other.bytes);
+        let output = run(&["list".as_ref(), build.path("vmlinux").as_os_str()]);
+        let (stdout, stderr) = texts(&output);
+        assert!(output.status.success(), "{stderr}");
+        assert_eq!(stdout.lines().count(), 2, "{stdout}");
+        let module = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+        assert_verdict(&build.verify(&[&module]), 0, &["OK ", "alpha.ko"]);
+    }
+    // Still no table in a reserved section.
+    let build = Build::new();
+    let unfilled = vmlinux_like(
+        ElfBuilder::exec64().class32().big_endian(),
+        &reserved_section(24 + 32),
+    );
+    build.tree.write("vmlinux", &unfilled.bytes);
+    assert_failed(
+        &run(&["list".as_ref(), build.path("vmlinux").as_os_str()]),
+        7,
+        &["never filled in"],
+    );
 }
 
 /// A minimal x86 bzImage whose payload is `vmlinux` compressed with

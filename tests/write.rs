@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `module-hashes write` on scratch object trees.
+//! `module-hashes write` (scripts/module-hashes) on scratch object trees.
 
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::process::Command;
 
 use common::{
-    assert_failed, fake_module, hex, run, sha256, signed, signed_with_info, vmlinux,
-    vmlinux_without_section, Tree, Vmlinux,
+    assert_failed, fake_module, fake_module_like, hex, reserved_section, run, sha256, signed,
+    signed_with_info, vmlinux, vmlinux_like, vmlinux_without_section, ElfBuilder, Tree, Vmlinux,
+    EM_ARM, EM_PPC, EM_S390, EM_X86_64,
 };
 
 /// A tree with three modules (two of them identical), modules.order and a
@@ -308,16 +309,143 @@ fn section_too_small() {
     );
 }
 
+/// vmlinux and modules of the 64-bit little-endian x86, the 32-bit
+/// little-endian ARM, the 32-bit big-endian PPC32 and the 64-bit big-endian
+/// s390 kind.
+fn every_class_and_byte_order() -> [(&'static str, ElfBuilder); 4] {
+    [
+        ("x86_64", ElfBuilder::exec64().machine(EM_X86_64)),
+        ("arm", ElfBuilder::exec64().class32().machine(EM_ARM)),
+        (
+            "ppc32",
+            ElfBuilder::exec64().class32().big_endian().machine(EM_PPC),
+        ),
+        ("s390", ElfBuilder::exec64().big_endian().machine(EM_S390)),
+    ]
+}
+
 #[test]
-fn vmlinux_of_another_class() {
-    let vmlinux32 = common::ElfBuilder::exec64()
-        .class32()
-        .section(".module_hashes", common::SHT_PROGBITS, &[0; 120])
-        .build();
+fn vmlinux_of_every_class_and_byte_order() {
+    for (arch, kind) in every_class_and_byte_order() {
+        let module_kind = kind.clone().relocatable();
+        let tree = Tree::new();
+        tree.write("a.ko", &fake_module_like(module_kind.clone(), "a"));
+        tree.write("b.ko", &fake_module_like(module_kind.clone(), "b"));
+        tree.write_order(&["a.o", "b.o"]);
+        let original = vmlinux_like(kind, &reserved_section(24 + 32 * 3));
+        tree.write("vmlinux", &original.bytes);
+        let output = run(&tree.write_args());
+        assert!(
+            output.status.success(),
+            "{arch}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+
+        let written = tree.read("vmlinux");
+        assert_eq!(written.len(), original.bytes.len(), "{arch}");
+        assert_eq!(
+            written[..original.section.start],
+            original.bytes[..original.section.start],
+            "{arch}"
+        );
+        assert_eq!(
+            written[original.section.end..],
+            original.bytes[original.section.end..],
+            "{arch}"
+        );
+        // The table's integers are little-endian whatever the ELF file's.
+        let section = &written[original.section.clone()];
+        let (magic, fields) = header_fields(section);
+        assert_eq!(
+            (magic, fields),
+            (&b"MODHASH\0"[..], [1, 1, 2, 32]),
+            "{arch}"
+        );
+        let mut expected = [
+            sha256(&fake_module_like(module_kind.clone(), "a")),
+            sha256(&fake_module_like(module_kind, "b")),
+        ];
+        expected.sort();
+        assert_eq!(section[24..56], expected[0], "{arch}");
+        assert_eq!(section[56..88], expected[1], "{arch}");
+        assert!(section[88..].iter().all(|&byte| byte == 0), "{arch}");
+
+        // --check reads the table of the same file.
+        let mut check = tree.write_args();
+        check.truncate(check.len() - 2);
+        check.push("--check".into());
+        let output = run(&check);
+        assert!(
+            output.status.success(),
+            "{arch}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn writes_in_place() {
+    let (tree, original) = tree_with_modules();
+    let path = tree.root().join("vmlinux");
+    // Something the kernel build would not leave there: proof that the
+    // bytes outside the section are not rewritten.
+    let mut bytes = original.bytes.clone();
+    let end = bytes.len();
+    bytes[end - 1] = 0x5a;
+    fs::write(&path, &bytes).unwrap();
+    let before = fs::metadata(&path).unwrap();
+
+    assert!(run(&tree.write_args()).status.success());
+    let after = fs::metadata(&path).unwrap();
+    assert_eq!(
+        (after.dev(), after.ino()),
+        (before.dev(), before.ino()),
+        "the same file"
+    );
+    assert_eq!(after.nlink(), 1);
+    let written = fs::read(&path).unwrap();
+    assert_eq!(written.len(), bytes.len());
+    assert_eq!(
+        written[..original.section.start],
+        bytes[..original.section.start]
+    );
+    assert_eq!(
+        written[original.section.end..],
+        bytes[original.section.end..]
+    );
+    assert_ne!(
+        written[original.section.clone()],
+        bytes[original.section.clone()]
+    );
+
+    // A hard link sees the new table: the file was not replaced.
+    let link = tree.root().join("vmlinux.link");
+    fs::hard_link(&path, &link).unwrap();
+    tree.write_order(&["lib/bar.o"]);
+    assert!(run(&tree.write_args()).status.success());
+    assert_eq!(fs::read(&link).unwrap(), fs::read(&path).unwrap());
+    assert_eq!(
+        header_fields(&fs::read(&link).unwrap()[original.section]).1[2],
+        1
+    );
+}
+
+#[test]
+fn vmlinux_that_cannot_be_written() {
+    let (tree, _) = tree_with_modules();
+    let path = tree.root().join("vmlinux");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    if fs::OpenOptions::new().write(true).open(&path).is_ok() {
+        // Running as root: the permissions do not keep anyone out.
+        return;
+    }
     assert_write_fails(
-        |tree| tree.write("vmlinux", &vmlinux32),
+        |tree| {
+            let path = tree.root().join("vmlinux");
+            fs::set_permissions(path, fs::Permissions::from_mode(0o444)).unwrap();
+        },
         1,
-        &["vmlinux", "only 64-bit little-endian"],
+        &["vmlinux", "ermission denied"],
     );
 }
 
@@ -377,4 +505,120 @@ fn bad_command_lines() {
     }
     assert_eq!(tree.read("vmlinux"), vmlinux_before);
     assert!(!tree.root().join("modules.sha256").exists());
+}
+
+/// The arguments of `write --check` for `tree`: those of `write` without
+/// the manifest.
+fn check_args(tree: &Tree) -> Vec<std::ffi::OsString> {
+    let mut args = tree.write_args();
+    args.truncate(args.len() - 2);
+    args.push("--check".into());
+    args
+}
+
+#[test]
+fn check_passes_after_write_and_changes_nothing() {
+    let (tree, _) = tree_with_modules();
+    assert!(run(&tree.write_args()).status.success());
+    let files_before = tree.files();
+    let vmlinux_before = tree.read("vmlinux");
+    let output = run(&check_args(&tree));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty() && output.stderr.is_empty());
+    assert_eq!(tree.read("vmlinux"), vmlinux_before);
+    assert_eq!(tree.files(), files_before);
+}
+
+#[test]
+fn check_names_the_first_module_rebuilt_after_vmlinux() {
+    let (tree, _) = tree_with_modules();
+    assert!(run(&tree.write_args()).status.success());
+    tree.write("lib/bar.ko", &fake_module("bar, rebuilt"));
+    tree.write("lib/copy_of_bar.ko", &fake_module("bar, rebuilt"));
+    let vmlinux_before = tree.read("vmlinux");
+    assert_failed(
+        &run(&check_args(&tree)),
+        1,
+        &[
+            "lib/bar.ko (and 1 more): not the module whose digest",
+            "run 'make'",
+        ],
+    );
+    assert_eq!(tree.read("vmlinux"), vmlinux_before);
+}
+
+#[test]
+fn check_fails_on_a_vmlinux_without_a_table() {
+    let (tree, _) = tree_with_modules();
+    assert_failed(
+        &run(&check_args(&tree)),
+        1,
+        &["vmlinux: corrupt .module_hashes table", "never filled in"],
+    );
+}
+
+#[test]
+fn check_takes_no_manifest() {
+    let (tree, _) = tree_with_modules();
+    let mut args = tree.write_args();
+    args.push("--check".into());
+    assert_failed(&run(&args), 2, &["--check writes nothing"]);
+}
+
+#[test]
+fn header_the_kernel_reserved_must_match_the_tools_layout() {
+    for (at, value, expected) in [
+        (0, b'X', "magic"),
+        (8, 2, "version 2, this tool writes 1"),
+        (12, 7, "algorithm 7"),
+        (20, 64, "entry size 64"),
+    ] {
+        assert_write_fails(
+            |tree| {
+                let mut section = common::reserved_section(24 + 32 * 3);
+                section[at] = value;
+                tree.write("vmlinux", &common::vmlinux_with_section(&section).bytes);
+            },
+            1,
+            &[
+                expected,
+                "include/linux/module_hashes.h and scripts/module-hashes/layout.rs disagree",
+            ],
+        );
+    }
+    // A section reserved the old way, all zeros, has no header to check.
+    assert_write_fails(
+        |tree| {
+            tree.write(
+                "vmlinux",
+                &common::vmlinux_with_section(&[0; 24 + 32 * 3]).bytes,
+            )
+        },
+        1,
+        &["magic", "disagree"],
+    );
+}
+
+#[test]
+fn help_and_other_commands() {
+    for args in [&["--help"][..], &["-h"], &["write", "--help"]] {
+        let output = run(args);
+        assert!(output.status.success(), "{args:?}");
+        assert!(output.stderr.is_empty());
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            stdout.starts_with("Usage: module-hashes write --objtree DIR"),
+            "{args:?}: {stdout}"
+        );
+        assert!(stdout.contains("jobserver"), "{stdout}");
+    }
+    assert_failed(&run(&["frobnicate"]), 2, &["unknown command 'frobnicate'"]);
+    assert_failed(&run::<&str>(&[]), 2, &["no command given"]);
+    for command in ["list", "verify", "hash"] {
+        assert_failed(&run(&[command]), 2, &["tools/module-hashes"]);
+    }
 }

@@ -4,34 +4,26 @@
 //!
 //! The build records the SHA-256 digest of every in-tree module in the
 //! `.module_hashes` section of vmlinux, sorted, so that a lookup is a binary
-//! search. The layout of that section is defined in
-//! [`include/uapi/linux/module_hashes.h`](srctree/include/uapi/linux/module_hashes.h).
-//! The module loader asks [`module_hashes_known`] whether the image it is
-//! about to load is one of them.
-//!
-//! A module's digest does not cover an appended module signature, so a module
-//! may be both hashed and signed.
+//! search; [`kernel::module_hashes`] describes the section.  The module
+//! loader (`kernel/module/auth.c`) asks [`module_hashes_known`] whether the
+//! image it is about to load, without an appended signature, is one of them.
 
 use kernel::{
-    bindings,
     crypto::sha256::{self, Digest, DIGEST_SIZE},
+    module_hashes::{Header, ALGO_SHA256, MAGIC, VERSION},
     prelude::*,
     sync::SetOnce,
+    transmute::FromBytes,
 };
 
 const __LOG_PREFIX: &[u8] = b"module\0";
-
-const HEADER_SIZE: usize = core::mem::size_of::<bindings::module_hashes_header>();
-const MAGIC: &[u8] = bindings::MODULE_HASHES_MAGIC;
-const SIGNATURE_MARKER: &[u8] = bindings::MODULE_SIGNATURE_MARKER;
-const SIGNATURE_INFO_SIZE: usize = core::mem::size_of::<bindings::module_signature>();
 
 /// Why a `.module_hashes` section cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum TableError {
     /// Smaller than the header.
     TooShort,
-    /// Not [`MAGIC`]: for example the all-zero placeholder the linker reserves.
+    /// Not [`MAGIC`].
     BadMagic,
     /// A format version this kernel does not know.
     BadVersion,
@@ -45,50 +37,48 @@ enum TableError {
     Unsorted,
 }
 
-/// A validated table of SHA-256 digests, sorted in ascending order.
+/// A validated table of SHA-256 digests.
+///
+/// # Invariants
+///
+/// `entries` is a whole number of [`DIGEST_SIZE`]-byte digests in strictly
+/// ascending order.
 #[derive(Clone, Copy)]
 struct Table<'a> {
     entries: &'a [u8],
 }
 
-fn le32_at(bytes: &[u8], offset: usize) -> u32 {
-    let mut field = [0u8; 4];
-    field.copy_from_slice(&bytes[offset..offset + 4]);
-    u32::from_le_bytes(field)
-}
-
 impl<'a> Table<'a> {
     /// Validates a `.module_hashes` section and returns its table.
     fn parse(section: &'a [u8]) -> Result<Self, TableError> {
-        if section.len() < HEADER_SIZE {
-            return Err(TableError::TooShort);
-        }
-        if section[..MAGIC.len()] != *MAGIC {
+        let (header, rest) = Header::from_bytes_copy_prefix(section).ok_or(TableError::TooShort)?;
+        if header.magic() != MAGIC {
             return Err(TableError::BadMagic);
         }
-        let field = |offset| le32_at(section, MAGIC.len() + offset);
-        if field(0) != bindings::MODULE_HASHES_VERSION {
+        if header.version() != VERSION {
             return Err(TableError::BadVersion);
         }
-        if field(4) != bindings::MODULE_HASHES_ALGO_SHA256 {
+        if header.algo() != ALGO_SHA256 {
             return Err(TableError::BadAlgorithm);
         }
-        if field(12) as usize != DIGEST_SIZE {
+        if header.entry_size() as usize != DIGEST_SIZE {
             return Err(TableError::BadEntrySize);
         }
-        let size = (field(8) as usize)
+        let size = (header.count() as usize)
             .checked_mul(DIGEST_SIZE)
             .ok_or(TableError::Truncated)?;
-        let entries = section[HEADER_SIZE..]
-            .get(..size)
-            .ok_or(TableError::Truncated)?;
-        let table = Table { entries };
-        for i in 1..table.len() {
-            if table.entry(i - 1) >= table.entry(i) {
+        let entries = rest.get(..size).ok_or(TableError::Truncated)?;
+        let mut digests = entries.chunks_exact(DIGEST_SIZE);
+        let mut previous = digests.next();
+        for digest in digests {
+            if previous >= Some(digest) {
                 return Err(TableError::Unsorted);
             }
+            previous = Some(digest);
         }
-        Ok(table)
+        // INVARIANT: `entries` is `count` whole digests, checked above to be
+        // in strictly ascending order.
+        Ok(Table { entries })
     }
 
     fn len(&self) -> usize {
@@ -99,7 +89,8 @@ impl<'a> Table<'a> {
         &self.entries[index * DIGEST_SIZE..(index + 1) * DIGEST_SIZE]
     }
 
-    /// Returns whether `digest` is in the table.
+    /// Returns whether `digest` is in the table: a binary search, which the
+    /// order of the entries (the type invariant) makes correct.
     fn contains(&self, digest: &Digest) -> bool {
         let (mut low, mut high) = (0, self.len());
         while low < high {
@@ -114,50 +105,16 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Returns the part of a module image that its digest covers: the image
-/// without an appended module signature, or `None` if the signature trailer
-/// is malformed.  The checks are those of `mod_check_sig()`.
-fn unsigned_image(image: &[u8]) -> Option<&[u8]> {
-    // `MODULE_SIGNATURE_MARKER` is a C string: leave out its NUL.
-    let marker = &SIGNATURE_MARKER[..SIGNATURE_MARKER.len() - 1];
-    let Some(signed) = image.strip_suffix(marker) else {
-        return Some(image);
-    };
-    let info_start = signed.len().checked_sub(SIGNATURE_INFO_SIZE)?;
-    let info = &signed[info_start..];
-    // struct module_signature: algo, hash, id_type, signer_len, key_id_len,
-    // __pad[3], __be32 sig_len.
-    let mut sig_len = [0u8; 4];
-    sig_len.copy_from_slice(&info[8..12]);
-    let sig_len = u32::from_be_bytes(sig_len) as usize;
-    let zero_params = info[0] == 0 && info[1] == 0 && info[3..8].iter().all(|&b| b == 0);
-    let pkcs7 = u32::from(info[2]) == bindings::module_signature_type_MODULE_SIGNATURE_TYPE_PKCS7;
-    if !pkcs7 || !zero_params || sig_len >= info_start {
-        return None;
-    }
-    Some(&signed[..info_start - sig_len])
-}
-
-/// The `.module_hashes` section of the running kernel.
-fn vmlinux_section() -> &'static [u8] {
-    // SAFETY: The linker script defines both symbols as the bounds of the
-    // `.module_hashes` output section, which is read-only data that lives
-    // as long as the kernel.
-    unsafe {
-        let start = core::ptr::addr_of!(bindings::__start_module_hashes).cast::<u8>();
-        let end = core::ptr::addr_of!(bindings::__stop_module_hashes).cast::<u8>();
-        core::slice::from_raw_parts(start, (end as usize).saturating_sub(start as usize))
-    }
-}
-
 /// The kernel's table, validated on first use.
 static VMLINUX_TABLE: SetOnce<Result<Table<'static>, TableError>> = SetOnce::new();
 
-fn vmlinux_table() -> Option<Table<'static>> {
+/// The table of the kernel's section, validated once: `section` must be the
+/// same on every call.
+fn vmlinux_table(section: &'static [u8]) -> Option<Table<'static>> {
     if let Some(table) = VMLINUX_TABLE.copy() {
         return table.ok();
     }
-    let table = Table::parse(vmlinux_section());
+    let table = Table::parse(section);
     // Whoever populates it logs: one line, however many modules follow.
     if VMLINUX_TABLE.populate(table) {
         match table {
@@ -173,39 +130,46 @@ fn vmlinux_table() -> Option<Table<'static>> {
 
 /// Checks whether a module image is one the kernel was built with.
 ///
-/// `image` is the module as loaded (after in-kernel decompression), possibly
-/// with an appended signature. On return, `digest` holds the SHA-256 of the
-/// image without the signature, for the caller's log message.
+/// `image` is the module as loaded (after in-kernel decompression), without
+/// an appended signature.  On return, `digest` holds its SHA-256, for the
+/// caller's log message.
 ///
-/// Returns true if that digest is in the `.module_hashes` table. A malformed
-/// signature trailer or an unusable table means "not known".
+/// Returns true if that digest is in the table of `section`, which is
+/// validated on the first call; an unusable table means that no module is
+/// known.
 ///
 /// # Safety
 ///
-/// `image` must be valid for reading `len` bytes and `digest` for writing
-/// `SHA256_DIGEST_SIZE` bytes for the duration of the call.
+/// - `section` must be the kernel's `.module_hashes` section, the same on
+///   every call: valid for reading `section_len` bytes, and never written,
+///   for as long as the kernel runs.
+/// - `image` must be valid for reading `len` bytes, and not written, for
+///   the duration of the call.
+/// - `digest` must be valid for writing `SHA256_DIGEST_SIZE` bytes, and not
+///   accessed otherwise, for the duration of the call.
 #[export]
 pub unsafe extern "C" fn module_hashes_known(
+    section: *const u8,
+    section_len: usize,
     image: *const u8,
     len: usize,
     digest: *mut u8,
 ) -> bool {
+    // SAFETY: The caller guarantees that `section` is valid for reading
+    // `section_len` bytes and never written for as long as the kernel runs,
+    // so a shared `'static` slice of it is sound; `u8` has no alignment
+    // requirement.
+    let section = unsafe { core::slice::from_raw_parts(section, section_len) };
     // SAFETY: The caller guarantees that `image` is valid for reading `len`
-    // bytes for the duration of the call.
+    // bytes and not written during the call; `u8` has no alignment
+    // requirement.
     let image = unsafe { core::slice::from_raw_parts(image, len) };
     // SAFETY: The caller guarantees that `digest` is valid for writing
-    // `SHA256_DIGEST_SIZE` bytes, and `u8` has no alignment requirement.
+    // `SHA256_DIGEST_SIZE` (`DIGEST_SIZE`) bytes and not accessed otherwise
+    // during the call; a `Digest` is a byte array, with alignment 1.
     let digest = unsafe { &mut *digest.cast::<Digest>() };
-    match unsigned_image(image) {
-        Some(unsigned) => {
-            *digest = sha256::digest(unsigned);
-            vmlinux_table().is_some_and(|table| table.contains(digest))
-        }
-        None => {
-            *digest = sha256::digest(image);
-            false
-        }
-    }
+    *digest = sha256::digest(image);
+    vmlinux_table(section).is_some_and(|table| table.contains(digest))
 }
 
 #[cfg(CONFIG_MODULE_HASHES_KUNIT_TEST)]
@@ -219,8 +183,8 @@ mod tests {
         let mut s = KVec::new();
         s.extend_from_slice(MAGIC, GFP_KERNEL)?;
         for field in [
-            bindings::MODULE_HASHES_VERSION,
-            bindings::MODULE_HASHES_ALGO_SHA256,
+            VERSION,
+            ALGO_SHA256,
             count,
             DIGEST_SIZE as u32,
         ] {
@@ -246,11 +210,12 @@ mod tests {
         d
     }
 
+    const HEADER_SIZE: usize = core::mem::size_of::<Header>();
+
     #[test]
-    fn header_layout_matches_uapi() {
+    fn header_layout() {
         assert_eq!(HEADER_SIZE, 24);
-        assert_eq!(MAGIC.len(), 8);
-        assert_eq!(bindings::MODULE_HASHES_SHA256_SIZE as usize, DIGEST_SIZE);
+        assert_eq!(MAGIC, b"MODHASH\0");
     }
 
     #[test]
@@ -325,60 +290,5 @@ mod tests {
             Some(TableError::Unsorted)
         );
         Ok(())
-    }
-
-    /// Appends a signature trailer with `sig_len` signature bytes.
-    fn signed(image: &[u8], sig_len: u32, id_type: u8) -> Result<KVec<u8>> {
-        let mut s = KVec::new();
-        s.extend_from_slice(image, GFP_KERNEL)?;
-        for _ in 0..sig_len {
-            s.push(0x5a, GFP_KERNEL)?;
-        }
-        s.extend_from_slice(&[0, 0, id_type, 0, 0, 0, 0, 0], GFP_KERNEL)?;
-        s.extend_from_slice(&sig_len.to_be_bytes(), GFP_KERNEL)?;
-        s.extend_from_slice(&SIGNATURE_MARKER[..SIGNATURE_MARKER.len() - 1], GFP_KERNEL)?;
-        Ok(s)
-    }
-
-    #[test]
-    fn signature_is_not_hashed() -> Result {
-        let image = b"\x7fELF a module image";
-        assert_eq!(unsigned_image(image), Some(&image[..]));
-        let s = signed(image, 40, 2)?;
-        assert_eq!(unsigned_image(&s), Some(&image[..]));
-        Ok(())
-    }
-
-    #[test]
-    fn malformed_trailers_are_not_known() -> Result {
-        let image = b"\x7fELF a module image";
-        // Not PKCS#7.
-        assert_eq!(unsigned_image(&signed(image, 40, 1)?), None);
-        // A signature longer than the file.
-        let mut s = signed(image, 40, 2)?;
-        let at = s.len() - SIGNATURE_MARKER.len() + 1 - 4;
-        s[at..at + 4].copy_from_slice(&1000u32.to_be_bytes());
-        assert_eq!(unsigned_image(&s), None);
-        // Non-zero parameters.
-        let mut s = signed(image, 40, 2)?;
-        s[at - 8] = 1;
-        assert_eq!(unsigned_image(&s), None);
-        // Only the marker.
-        assert_eq!(
-            unsigned_image(&SIGNATURE_MARKER[..SIGNATURE_MARKER.len() - 1]),
-            None
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn unknown_image_is_not_known() {
-        let image = b"\x7fELF not a module of this kernel";
-        let mut digest = [0u8; DIGEST_SIZE];
-        // SAFETY: Both buffers are valid for the call.
-        let known =
-            unsafe { module_hashes_known(image.as_ptr(), image.len(), digest.as_mut_ptr()) };
-        assert!(!known);
-        assert_eq!(digest, sha256::digest(image));
     }
 }

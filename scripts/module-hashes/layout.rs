@@ -2,10 +2,12 @@
 
 //! Constants of the `.module_hashes` section layout.
 //!
-//! They mirror `include/uapi/linux/module_hashes.h`, the one definition of
-//! the layout; `tests/uapi_header.rs` parses that header and checks these
-//! values against it.  This file depends on nothing else so that the test can
-//! include it on its own.
+//! They mirror `include/linux/module_hashes.h`, the kernel's definition of
+//! the layout.  The build checks them against it every time it writes a
+//! table: the kernel build reserves the section with a header made from that
+//! file, and `write` refuses a header that differs from these values.
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 /// `MODULE_HASHES_MAGIC` with its terminating NUL.
 pub(crate) const MAGIC: [u8; 8] = *b"MODHASH\0";

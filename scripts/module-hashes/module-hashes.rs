@@ -1,34 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Embeds the digests of the kernel's modules in vmlinux, and shows and
-//! checks them.
+//! Embeds the digests of the kernel's modules in vmlinux.
 //!
 //! With `CONFIG_MODULE_HASHES`, the build hashes every module it built
 //! (SHA-256 of the `.ko` without an appended signature) and stores the
 //! sorted digests in the `.module_hashes` section of vmlinux, whose layout
-//! `include/uapi/linux/module_hashes.h` defines.  The kernel then accepts a
+//! `include/linux/module_hashes.h` defines.  The kernel then accepts a
 //! module whose digest is in that table.
 //!
-//! Kbuild builds this as a host program with plain rustc and std only; see
-//! `module-hashes --help` for the command line.
+//! This is the build's part, `module-hashes write`; see `--help` for the
+//! command line.  Kbuild builds it as a host program with plain rustc and
+//! std only.  `tools/module-hashes` shows and checks the table of a built
+//! kernel, and shares the files that define the layout, read ELF, compute
+//! SHA-256 and parse module signatures.
 
-mod atomic_file;
-mod bzimage;
+mod args;
 mod cli;
-mod decompress;
 mod elf;
-#[cfg(test)]
-mod elf_builder;
-mod error;
-mod hash_command;
-mod help;
-mod kernel_table;
+mod jobserver;
 mod layout;
-mod list_command;
-mod manifest;
-mod module_check;
 mod module_digest;
-mod module_file;
 mod modules_order;
 mod parallel;
 mod sha256;
@@ -37,38 +28,49 @@ mod sha256_portable;
 mod sha256_x86;
 mod signature;
 mod table;
-mod verify_command;
 mod write_command;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use cli::Command;
-use error::Error;
+/// Why `write` failed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Error {
+    /// The command line is wrong (exit status 2); the usage synopsis
+    /// follows the message.
+    Usage(String),
+    /// Anything else (exit status 1).
+    Failed(String),
+}
+
+impl From<String> for Error {
+    fn from(message: String) -> Self {
+        Error::Failed(message)
+    }
+}
 
 /// Runs what the command line asks for.
 fn run() -> Result<(), Error> {
     match cli::parse(std::env::args_os().skip(1).collect())? {
-        Command::Help(text) => std::io::stdout()
+        cli::Command::Help => std::io::stdout()
             .lock()
-            .write_all(text.as_bytes())
+            .write_all(cli::HELP.as_bytes())
             .map_err(|error| Error::Failed(format!("standard output: {error}"))),
-        Command::Write(args) => write_command::run(&args),
-        Command::Hash(args) => hash_command::run(&args),
-        Command::List(args) => list_command::run(&args),
-        Command::Verify(args) => verify_command::run(&args),
+        cli::Command::Write(args) => write_command::run(&args),
     }
 }
 
 fn main() -> ExitCode {
-    let Err(error) = run() else {
-        return ExitCode::SUCCESS;
+    let (message, code) = match run() {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Error::Usage(message)) => (message, 2),
+        Err(Error::Failed(message)) => (message, 1),
     };
     // Not eprintln!, which panics when standard error is gone.
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "module-hashes: error: {}", error.message());
-    if let Error::Usage(_) = error {
-        let _ = stderr.write_all(help::SYNOPSIS.as_bytes());
+    let _ = writeln!(stderr, "module-hashes: error: {message}");
+    if code == 2 {
+        let _ = stderr.write_all(cli::SYNOPSIS.as_bytes());
     }
-    error.exit_code()
+    ExitCode::from(code)
 }

@@ -5,6 +5,8 @@
 //! The file is streamed through a buffer that each thread reuses from one
 //! module to the next: no module is ever held in memory as a whole, and
 //! the data is hashed while it is still in the CPU's cache.
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -62,7 +64,7 @@ fn digest_file(file: &mut File, buffer: &mut [u8]) -> Result<Digest, String> {
         &tail_buffer[..]
     };
     let module_len = signature::unsigned_len(file_len, tail).map_err(|error| error.to_string())?;
-    elf::check_module_start(&buffer[..head_len], module_len)?;
+    elf::check_module(&buffer[..head_len], module_len)?;
 
     let mut hasher = Sha256::new();
     let mut hashed = head_len.min(module_len);
@@ -100,13 +102,26 @@ pub(crate) fn sha256sum_line(digest: &Digest, name: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::elf_builder::{ElfBuilder, SHT_PROGBITS};
 
-    /// A module of about `size` bytes, signed if `signature` is not empty.
+    /// The smallest module `elf::check_module` accepts: a 64-bit
+    /// little-endian relocatable ELF header whose section header table, at
+    /// offset 64, is the null section header alone.
+    fn smallest_module() -> Vec<u8> {
+        let mut module = vec![0u8; 128];
+        module[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+        module[16] = 1; // e_type: ET_REL
+        module[40] = 64; // e_shoff
+        module[52] = 64; // e_ehsize
+        module[58] = 64; // e_shentsize
+        module[60] = 1; // e_shnum
+        module
+    }
+
+    /// A module of `size` bytes more than the smallest, and the file with
+    /// `signature` appended, if not empty, as sign-file does.
     fn module_file(size: usize, signature: &[u8]) -> (Vec<u8>, Vec<u8>) {
-        let module = ElfBuilder::rel64()
-            .section(".text", SHT_PROGBITS, &vec![0x5a; size])
-            .build();
+        let mut module = smallest_module();
+        module.resize(module.len() + size, 0x5a);
         let mut file = module.clone();
         if !signature.is_empty() {
             file.extend_from_slice(signature);
@@ -115,6 +130,12 @@ mod tests {
             file.extend_from_slice(b"~Module signature appended~\n");
         }
         (module, file)
+    }
+
+    fn sha256_of(data: &[u8]) -> Digest {
+        let mut hasher = Sha256::new();
+        hasher.update(data);
+        hasher.finalize()
     }
 
     #[test]
@@ -136,7 +157,7 @@ mod tests {
                 std::fs::write(&path, &file).unwrap();
                 assert_eq!(
                     module_digest(&path),
-                    Ok(sha256::digest(&module)),
+                    Ok(sha256_of(&module)),
                     "size {size}, signature {}",
                     signature.len()
                 );
@@ -155,5 +176,20 @@ mod tests {
         assert!(module_digest(&missing)
             .unwrap_err()
             .contains("missing.ko: "));
+        // A signature that leaves no room for the module.
+        let (_, mut file) = module_file(0, &[0x30; 10]);
+        file.drain(..128);
+        std::fs::write(&path, &file).unwrap();
+        let error = module_digest(&path).unwrap_err();
+        assert!(
+            error.contains("bad.ko: malformed module signature"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn manifest_lines() {
+        let line = sha256sum_line(&[0xab; 32], Path::new("lib/foo.ko"));
+        assert_eq!(line, format!("{}  lib/foo.ko\n", "ab".repeat(32)));
     }
 }

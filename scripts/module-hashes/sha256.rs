@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! SHA-256 (FIPS 180-4) with a streaming and a one-shot interface.
+//! SHA-256 (FIPS 180-4), streaming.
 //!
 //! The block function has two implementations: portable Rust, and the x86
 //! SHA extensions where the CPU has them.  The choice is made at run time, so
 //! one binary runs on every host.
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 use crate::sha256_portable;
 #[cfg(target_arch = "x86_64")]
@@ -155,13 +157,6 @@ impl Sha256 {
     }
 }
 
-/// Returns the SHA-256 digest of `data`.
-pub(crate) fn digest(data: &[u8]) -> Digest {
-    let mut hasher = Sha256::new();
-    hasher.update(data);
-    hasher.finalize()
-}
-
 /// Formats a digest as lowercase hex, as sha256sum prints it.
 pub(crate) fn to_hex(digest: &Digest) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -289,11 +284,13 @@ mod tests {
     #[test]
     fn one_shot_equals_streaming() {
         let data: Vec<u8> = (0..=255).cycle().take(4096 + 17).collect();
+        let mut one_shot = Sha256::new();
+        one_shot.update(&data);
         let mut hasher = Sha256::new();
         for piece in data.chunks(100) {
             hasher.update(piece);
         }
-        assert_eq!(digest(&data), hasher.finalize());
+        assert_eq!(one_shot.finalize(), hasher.finalize());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The SHA-256 block function in portable Rust (FIPS 180-4, 6.2.2).
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 use crate::sha256::{BLOCK_SIZE, ROUND_CONSTANTS};
 

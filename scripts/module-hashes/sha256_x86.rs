@@ -5,6 +5,8 @@
 //! The SHA instructions keep the eight working variables in two registers
 //! in the order ABEF and CDGH, so the state is shuffled into that order once
 //! per call and back at the end.
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 use std::arch::x86_64::{
     __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_loadu_si128, _mm_set_epi64x,

@@ -9,6 +9,8 @@
 //! keeps the digest valid.  The trailer is checked the way the kernel's
 //! `mod_check_sig()` checks it, so that the kernel and this tool agree on
 //! where the module ends.
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 use std::fmt;
 
@@ -75,13 +77,6 @@ impl fmt::Display for TrailerError {
 /// and `struct module_signature`.
 pub(crate) const TAIL_SIZE: usize = MARKER.len() + INFO_SIZE;
 
-/// Returns `file` without its appended signature, or all of `file` if it has
-/// none.
-pub(crate) fn strip(file: &[u8]) -> Result<&[u8], TrailerError> {
-    let tail = &file[file.len().saturating_sub(TAIL_SIZE)..];
-    Ok(&file[..unsigned_len(file.len(), tail)?])
-}
-
 /// The length of a file of `file_len` bytes without its appended
 /// signature, from `tail`, its last `TAIL_SIZE` bytes (all of it if it is
 /// shorter).
@@ -136,6 +131,13 @@ mod tests {
     }
 
     const PKCS7_INFO: [u8; 8] = [0, 0, ID_TYPE_PKCS7, 0, 0, 0, 0, 0];
+
+    /// `file` without its appended signature, as `unsigned_len` finds it
+    /// from the file's last `TAIL_SIZE` bytes.
+    fn strip(file: &[u8]) -> Result<&[u8], TrailerError> {
+        let tail = &file[file.len().saturating_sub(TAIL_SIZE)..];
+        Ok(&file[..unsigned_len(file.len(), tail)?])
+    }
 
     #[test]
     fn unsigned_file_is_unchanged() {

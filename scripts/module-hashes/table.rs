@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The digest table as the kernel reads it from `.module_hashes`.
+//!
+//! tools/module-hashes builds this file too (`#[path]`).
 
 use crate::layout::{ALGO_SHA256, HEADER_SIZE, MAGIC, SECTION_NAME, SHA256_SIZE, VERSION};
 use crate::sha256::{Digest, DIGEST_SIZE};
@@ -60,6 +62,14 @@ impl Table {
                 "bad header: entry size {entry_size}, expected {SHA256_SIZE}"
             ));
         }
+        if count == u32::MAX {
+            return Err(
+                "the table was never filled in (its count is the placeholder \
+                        that the build reserves the section with), so the kernel knows \
+                        no module"
+                    .to_string(),
+            );
+        }
         let count = usize::try_from(count).unwrap_or(usize::MAX);
         let fits = rest.len() / SHA256_SIZE;
         if count > fits {
@@ -86,11 +96,6 @@ impl Table {
         self.digests.binary_search(digest).is_ok()
     }
 
-    /// The digests, in ascending order.
-    pub(crate) fn digests(&self) -> &[Digest] {
-        &self.digests
-    }
-
     /// Number of distinct digests.
     pub(crate) fn count(&self) -> usize {
         self.digests.len()
@@ -99,6 +104,50 @@ impl Table {
     /// Bytes needed for the header and the digests.
     pub(crate) fn size(&self) -> usize {
         HEADER_SIZE + SHA256_SIZE * self.count()
+    }
+
+    /// Checks the header that the kernel build put into the section it
+    /// reserved, from `include/linux/module_hashes.h`, against this tool's
+    /// copy of the layout: a build-time proof that the two agree.  The
+    /// count is not checked, so that a written table can be rewritten.
+    pub(crate) fn check_reserved(section: &[u8]) -> Result<(), String> {
+        let Some(header) = section.first_chunk::<HEADER_SIZE>() else {
+            return Err(format!(
+                "section {SECTION_NAME} is {} bytes, shorter than the {HEADER_SIZE}-byte header",
+                section.len()
+            ));
+        };
+        let field = |at: usize| {
+            u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+        };
+        let disagree = |what: &str, kernel: String, tool: String| {
+            Err(format!(
+                "the kernel's {SECTION_NAME} header has {what} {kernel}, this tool writes \
+                 {tool}: include/linux/module_hashes.h and scripts/module-hashes/layout.rs \
+                 disagree"
+            ))
+        };
+        if header[..8] != MAGIC {
+            return disagree(
+                "magic",
+                format!("{:?}", String::from_utf8_lossy(&header[..8])),
+                "\"MODHASH\"".to_string(),
+            );
+        }
+        for (what, at, tool) in [
+            ("version", 8, VERSION),
+            ("algorithm", 12, ALGO_SHA256),
+            (
+                "entry size",
+                20,
+                u32::try_from(SHA256_SIZE).unwrap_or(u32::MAX),
+            ),
+        ] {
+            if field(at) != tool {
+                return disagree(what, field(at).to_string(), tool.to_string());
+            }
+        }
+        Ok(())
     }
 
     /// Fills `section` with the header, the digests and zeros up to its end.
@@ -132,6 +181,16 @@ impl Table {
     }
 }
 
+/// The digests, in ascending order.
+impl<'a> IntoIterator for &'a Table {
+    type Item = &'a Digest;
+    type IntoIter = std::slice::Iter<'a, Digest>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.digests.iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +207,7 @@ mod tests {
     }
 
     #[test]
-    fn layout_matches_the_uapi_header() {
+    fn layout_matches_the_kernel_header() {
         let table = Table::new(vec![digest_of(0xbb), digest_of(0xaa)]);
         let mut section = vec![0xffu8; HEADER_SIZE + 4 * SHA256_SIZE];
         table.write_into(&mut section).unwrap();
@@ -227,6 +286,40 @@ mod tests {
                 .unwrap_err()
                 .contains("shorter than"));
         }
+    }
+
+    #[test]
+    fn reserved_header_must_match_the_layout() {
+        let mut reserved = vec![0u8; HEADER_SIZE + SHA256_SIZE];
+        reserved[..HEADER_SIZE]
+            .copy_from_slice(b"MODHASH\0\x01\0\0\0\x01\0\0\0\xff\xff\xff\xff\x20\0\0\0");
+        assert_eq!(Table::check_reserved(&reserved), Ok(()));
+        // A table written before can be written again.
+        let table = Table::new(vec![digest_of(1)]);
+        table.write_into(&mut reserved).unwrap();
+        assert_eq!(Table::check_reserved(&reserved), Ok(()));
+        for (at, value, expected) in [
+            (0, b'X', "magic"),
+            (8, 2, "version 2, this tool writes 1"),
+            (12, 2, "algorithm 2"),
+            (20, 64, "entry size 64"),
+        ] {
+            let mut corrupt = reserved.clone();
+            corrupt[at] = value;
+            let error = Table::check_reserved(&corrupt).unwrap_err();
+            assert!(error.contains(expected), "{error}");
+            assert!(error.ends_with("disagree"), "{error}");
+        }
+        assert!(Table::check_reserved(&reserved[..HEADER_SIZE - 1])
+            .unwrap_err()
+            .contains("shorter than"));
+    }
+
+    #[test]
+    fn iterates_in_ascending_order() {
+        let table = Table::new(vec![digest_of(2), digest_of(1)]);
+        let digests: Vec<&Digest> = table.into_iter().collect();
+        assert_eq!(digests, [&digest_of(1), &digest_of(2)]);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Helpers shared by the integration tests: a scratch object tree with fake
-//! modules and a fake vmlinux, and a runner for the built binary.
+//! modules and a fake vmlinux, and runners for the two binaries: the kernel
+//! build's `module-hashes write` (scripts/module-hashes) and the
+//! `module-hashes` of tools/module-hashes.
 
 // Each test crate uses a part of these helpers.
 #![allow(dead_code)]
 
-#[path = "../../scripts/module-hashes/elf_builder.rs"]
 mod elf_builder;
 
 use std::ffi::OsString;
@@ -15,23 +16,40 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub(crate) use elf_builder::{ElfBuilder, SHT_PROGBITS};
+#[allow(unused_imports)]
+pub(crate) use elf_builder::{ElfBuilder, EM_ARM, EM_PPC, EM_S390, EM_X86_64, SHT_PROGBITS};
 use sha2::Digest as _;
 
 /// `MODULE_SIGNATURE_MARKER`.
 pub(crate) const SIGNATURE_MARKER: &[u8] = b"~Module signature appended~\n";
 
-/// The binary under test.
-pub(crate) fn module_hashes() -> Command {
+/// The kernel build's binary, scripts/module-hashes, outside any make
+/// jobserver.
+pub(crate) fn write_tool() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_module-hashes-write"));
+    command.env_remove("MAKEFLAGS");
+    command
+}
+
+/// The binary of tools/module-hashes.
+pub(crate) fn tools() -> Command {
     Command::new(env!("CARGO_BIN_EXE_module-hashes"))
 }
 
-/// Runs the binary with `args`.
+/// Runs scripts/module-hashes with `args`.
 pub(crate) fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    module_hashes()
+    write_tool()
         .args(args)
         .output()
-        .expect("run module-hashes")
+        .expect("run scripts/module-hashes")
+}
+
+/// Runs tools/module-hashes with `args`.
+pub(crate) fn run_tools<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    tools()
+        .args(args)
+        .output()
+        .expect("run tools/module-hashes")
 }
 
 /// SHA-256 by the sha2 crate, the oracle.
@@ -46,7 +64,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// A small ELF relocatable object whose contents depend on `name`.
 pub(crate) fn fake_module(name: &str) -> Vec<u8> {
-    ElfBuilder::rel64()
+    fake_module_like(ElfBuilder::rel64(), name)
+}
+
+/// Like `fake_module`, of the class and byte order of `builder`.
+pub(crate) fn fake_module_like(builder: ElfBuilder, name: &str) -> Vec<u8> {
+    builder
         .section(".text", SHT_PROGBITS, name.as_bytes())
         .section(
             ".modinfo",
@@ -85,20 +108,39 @@ pub(crate) struct Vmlinux {
 /// Contents of the section before `.module_hashes`.
 const TEXT: &[u8] = b"\x0f\x0b pretend kernel text";
 
-/// A 64-bit little-endian executable with `.text`, a zero-filled
-/// `.module_hashes` of `section_size` bytes and `.data`.
+/// A 64-bit little-endian executable with `.text`, a `.module_hashes` of
+/// `section_size` bytes as the kernel build reserves it, and `.data`.
 pub(crate) fn vmlinux(section_size: usize) -> Vmlinux {
-    let bytes = ElfBuilder::exec64()
+    vmlinux_with_section(&reserved_section(section_size))
+}
+
+/// The section as the kernel build reserves it: the header of
+/// include/linux/module_hashes.h with the placeholder count 0xffffffff,
+/// then zeros.
+pub(crate) fn reserved_section(size: usize) -> Vec<u8> {
+    let mut section = vec![0; size];
+    let header = b"MODHASH\0\x01\0\0\0\x01\0\0\0\xff\xff\xff\xff\x20\0\0\0";
+    let end = header.len().min(size);
+    section[..end].copy_from_slice(&header[..end]);
+    section
+}
+
+/// A vmlinux whose `.module_hashes` section has these contents.
+pub(crate) fn vmlinux_with_section(section: &[u8]) -> Vmlinux {
+    vmlinux_like(ElfBuilder::exec64(), section)
+}
+
+/// A vmlinux of the class, byte order and machine of `builder`, with
+/// `.text`, a `.module_hashes` section with these contents, and `.data`.
+pub(crate) fn vmlinux_like(builder: ElfBuilder, section: &[u8]) -> Vmlinux {
+    let builder = builder
         .section(".text", SHT_PROGBITS, TEXT)
-        .section(".module_hashes", SHT_PROGBITS, &vec![0; section_size])
-        .section(".data", SHT_PROGBITS, b"pretend kernel data")
-        .build();
-    // The builder lays sections out in order right after the 64-byte ELF
-    // header.
-    let start = 64 + TEXT.len();
+        .section(".module_hashes", SHT_PROGBITS, section)
+        .section(".data", SHT_PROGBITS, b"pretend kernel data");
+    let start = builder.offset_of(".module_hashes").expect("the section");
     Vmlinux {
-        bytes,
-        section: start..start + section_size,
+        bytes: builder.build(),
+        section: start..start + section.len(),
     }
 }
 

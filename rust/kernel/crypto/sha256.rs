@@ -26,10 +26,13 @@ pub type Digest = [u8; DIGEST_SIZE];
 /// let digest = sha256::digest(b"abc");
 /// assert_eq!(&digest[..4], &[0xba, 0x78, 0x16, 0xbf]);
 /// ```
+#[inline]
 pub fn digest(data: &[u8]) -> Digest {
     let mut out = [0u8; DIGEST_SIZE];
-    // SAFETY: `data` is valid for reading `data.len()` bytes and `out` is
-    // valid for writing `DIGEST_SIZE` bytes.
+    // SAFETY: `data` is valid for reading `data.len()` bytes and `out` for
+    // writing `DIGEST_SIZE` bytes, the size of the C function's output; both
+    // are byte buffers, so any alignment is valid, and they cannot overlap
+    // because `out` is a local that only this call can reach.
     unsafe { bindings::sha256(data.as_ptr(), data.len(), out.as_mut_ptr()) };
     out
 }
@@ -47,17 +50,25 @@ pub fn digest(data: &[u8]) -> Digest {
 /// hasher.update(b"bc");
 /// assert_eq!(hasher.finalize(), sha256::digest(b"abc"));
 /// ```
+///
+/// # Invariants
+///
+/// `ctx` was initialized by `sha256_init()` and not finalized: it can be
+/// passed to `sha256_update()` and `sha256_final()`.
 pub struct Sha256 {
     ctx: bindings::sha256_ctx,
 }
 
 impl Sha256 {
     /// Starts a new digest computation.
+    #[inline]
     pub fn new() -> Self {
         let mut ctx = MaybeUninit::<bindings::sha256_ctx>::uninit();
-        // SAFETY: `ctx` is valid for writing a `struct sha256_ctx`, and
-        // `sha256_init` initializes all of it.
+        // SAFETY: `ctx.as_mut_ptr()` is valid and properly aligned for
+        // writing a `struct sha256_ctx`, which `sha256_init` initializes
+        // entirely; nothing else refers to `ctx`.
         unsafe { bindings::sha256_init(ctx.as_mut_ptr()) };
+        // INVARIANT: `sha256_init` initialized the context.
         Self {
             // SAFETY: `sha256_init` initialized `ctx` above.
             ctx: unsafe { ctx.assume_init() },
@@ -65,23 +76,31 @@ impl Sha256 {
     }
 
     /// Adds `data` to the message.
+    #[inline]
     pub fn update(&mut self, data: &[u8]) {
-        // SAFETY: `self.ctx` was initialized by `new`, and `data` is valid
-        // for reading `data.len()` bytes.
+        // SAFETY: `self.ctx` is an initialized, unfinalized context (type
+        // invariant), borrowed mutably, so nothing else accesses it during
+        // the call; `data` is valid for reading `data.len()` bytes, with no
+        // alignment requirement, and cannot overlap the context, which
+        // `&mut self` borrows exclusively.
         unsafe { bindings::sha256_update(&mut self.ctx, data.as_ptr(), data.len()) };
     }
 
     /// Finishes the computation and returns the digest of the message.
+    #[inline]
     pub fn finalize(mut self) -> Digest {
         let mut out = [0u8; DIGEST_SIZE];
-        // SAFETY: `self.ctx` was initialized by `new`, and `out` is valid for
-        // writing `DIGEST_SIZE` bytes.  `sha256_final` zeroizes the context.
+        // SAFETY: `self.ctx` is an initialized, unfinalized context (type
+        // invariant) that this call owns; `out` is a local byte array valid
+        // for writing `DIGEST_SIZE` bytes.  `sha256_final` zeroizes the
+        // context, which is consumed with `self` and never used again.
         unsafe { bindings::sha256_final(&mut self.ctx, out.as_mut_ptr()) };
         out
     }
 }
 
 impl Default for Sha256 {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }

@@ -8,7 +8,7 @@ use crate::elf;
 use crate::error::Error;
 use crate::manifest::Manifest;
 use crate::module_file::{self, built_path};
-use crate::sha256::{self, to_hex, Digest};
+use crate::sha256::{to_hex, Digest, Sha256};
 use crate::signature;
 use crate::table::Table;
 
@@ -149,11 +149,16 @@ pub(crate) fn check(
 ) -> Result<Report, Error> {
     let name = path.display().to_string();
     let image = module_file::read(path)?;
-    let module =
-        signature::strip(&image).map_err(|error| Error::NotElf(format!("{name}: {error}")))?;
+    let tail = &image[image.len().saturating_sub(signature::TAIL_SIZE)..];
+    let module_len = signature::unsigned_len(image.len(), tail)
+        .map_err(|error| Error::NotElf(format!("{name}: {error}")))?;
+    let module = &image[..module_len];
     let signed = module.len() != image.len();
-    elf::check_module(module).map_err(|error| Error::NotElf(format!("{name}: {error}")))?;
-    let digest = sha256::digest(module);
+    elf::check_module(module, module.len())
+        .map_err(|error| Error::NotElf(format!("{name}: {error}")))?;
+    let mut hasher = Sha256::new();
+    hasher.update(module);
+    let digest = hasher.finalize();
 
     let entry = manifest.and_then(|manifest| manifest.find(&built_path(path)));
     let verdict = if table.contains(&digest) {
@@ -163,7 +168,11 @@ pub(crate) fn check(
             None => Verdict::Unknown,
             Some(entry) if entry.digest == digest => Verdict::ManifestMismatch,
             Some(entry) => {
-                let sections = elf::section_names(module).unwrap_or_default();
+                let sections: Vec<String> = elf::sections(module)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|section| String::from_utf8_lossy(&section.name).into_owned())
+                    .collect();
                 match stripped_evidence(&sections) {
                     Some(evidence) => Verdict::Stripped {
                         recorded: entry.digest,

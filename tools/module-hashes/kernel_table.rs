@@ -42,9 +42,10 @@ fn from_bytes(file: &[u8]) -> Result<Table, Error> {
     })
 }
 
-/// Reads the table from the `.module_hashes` section of an ELF vmlinux.
+/// Reads the table from the `.module_hashes` section of an ELF vmlinux of
+/// either class and byte order.
 fn from_vmlinux(vmlinux: &[u8]) -> Result<Table, Error> {
-    let section = elf::find_section(vmlinux, SECTION_NAME).map_err(|error| {
+    let range = elf::find_section(vmlinux, SECTION_NAME).map_err(|error| {
         if error == format!("no {SECTION_NAME} section") {
             Error::NoSection(format!(
                 "{error}: this kernel was not built with CONFIG_MODULE_HASHES"
@@ -53,7 +54,9 @@ fn from_vmlinux(vmlinux: &[u8]) -> Result<Table, Error> {
             Error::NotElf(error)
         }
     })?;
-    parse_table(&vmlinux[section])
+    let section =
+        elf::read(vmlinux, range, &format!("section {SECTION_NAME}")).map_err(Error::NotElf)?;
+    parse_table(&section)
 }
 
 /// Parses the contents of a `.module_hashes` section.

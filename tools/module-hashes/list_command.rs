@@ -28,7 +28,7 @@ pub(crate) fn run(args: &ListArgs) -> Result<(), Error> {
     }
 
     let mut listing = String::with_capacity(table.count() * 100);
-    for digest in table.digests() {
+    for digest in &table {
         let hex = to_hex(digest);
         match paths.get(digest) {
             Some(modules) => {

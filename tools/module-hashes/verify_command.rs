@@ -11,7 +11,7 @@ use crate::kernel_table;
 use crate::manifest::Manifest;
 use crate::module_check::{self, Report};
 use crate::module_file;
-use crate::parallel;
+use crate::parallel::{self, Threads};
 
 /// The manifest file name that `verify` looks for in a directory argument.
 const MANIFEST_NAME: &str = "modules.hashes";
@@ -57,7 +57,8 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<(), Error> {
 
     // Each module's outcome is its own: one bad file does not stop the
     // others.
-    let outcomes: Vec<Result<Report, Error>> = parallel::try_map(&modules, args.jobs, |module| {
+    let threads = Threads::new(args.jobs);
+    let outcomes: Vec<Result<Report, Error>> = parallel::try_map(&modules, &threads, |module| {
         Ok::<_, Error>(module_check::check(module, &table, manifest.as_ref()))
     })?;
 

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Test helper: builds small ELF files with chosen sections.
-//!
-//! Shared by the unit tests and, through `#[path]`, by the integration tests
-//! in `tests/`; each uses a part of it.
-#![allow(dead_code)]
+//! Test helper: builds small ELF files with chosen sections, of either
+//! class and byte order, for the integration tests.
 
 /// `SHT_PROGBITS`.
 pub(crate) const SHT_PROGBITS: u32 = 1;
@@ -12,6 +9,15 @@ pub(crate) const SHT_PROGBITS: u32 = 1;
 pub(crate) const SHT_NOBITS: u32 = 8;
 /// `SHT_STRTAB`.
 const SHT_STRTAB: u32 = 3;
+
+/// `EM_PPC`.
+pub(crate) const EM_PPC: u16 = 20;
+/// `EM_S390`.
+pub(crate) const EM_S390: u16 = 22;
+/// `EM_ARM`.
+pub(crate) const EM_ARM: u16 = 40;
+/// `EM_X86_64`.
+pub(crate) const EM_X86_64: u16 = 62;
 
 /// An ELF file under construction: header fields and sections.
 #[derive(Clone, Debug)]
@@ -22,6 +28,8 @@ pub(crate) struct ElfBuilder {
     big_endian: bool,
     /// `e_type`.
     e_type: u16,
+    /// `e_machine`.
+    machine: u16,
     /// Name, `sh_type` and contents of each section after the null one.
     sections: Vec<(String, u32, Vec<u8>)>,
 }
@@ -33,16 +41,20 @@ impl ElfBuilder {
             class64: true,
             big_endian: false,
             e_type: 2,
+            machine: EM_X86_64,
             sections: Vec::new(),
         }
     }
 
     /// A 64-bit little-endian relocatable object, like a module.
     pub(crate) fn rel64() -> Self {
-        ElfBuilder {
-            e_type: 1,
-            ..Self::exec64()
-        }
+        Self::exec64().relocatable()
+    }
+
+    /// Makes the file a relocatable object (`ET_REL`), like a module.
+    pub(crate) fn relocatable(mut self) -> Self {
+        self.e_type = 1;
+        self
     }
 
     /// Makes the file big-endian.
@@ -57,6 +69,36 @@ impl ElfBuilder {
         self
     }
 
+    /// Sets `e_machine` (`EM_X86_64` unless set).
+    pub(crate) fn machine(mut self, machine: u16) -> Self {
+        self.machine = machine;
+        self
+    }
+
+    /// Size of the ELF header: where the first section's contents start.
+    pub(crate) fn header_size(&self) -> usize {
+        if self.class64 {
+            64
+        } else {
+            52
+        }
+    }
+
+    /// Where the contents of the first section called `name` start in the
+    /// file that `build` lays out.
+    pub(crate) fn offset_of(&self, name: &str) -> Option<usize> {
+        let mut offset = self.header_size();
+        for (section, kind, contents) in &self.sections {
+            if section == name {
+                return Some(offset);
+            }
+            if *kind != SHT_NOBITS {
+                offset += contents.len();
+            }
+        }
+        None
+    }
+
     /// Adds a section; a `SHT_NOBITS` one gets the size of `contents` but
     /// no file bytes.
     pub(crate) fn section(mut self, name: &str, kind: u32, contents: &[u8]) -> Self {
@@ -68,7 +110,8 @@ impl ElfBuilder {
     /// Lays out the file: header, section contents, section name table,
     /// then the section header table at the end.
     pub(crate) fn build(&self) -> Vec<u8> {
-        let (ehdr_size, shdr_size) = if self.class64 { (64, 64) } else { (52, 40) };
+        let ehdr_size = self.header_size();
+        let shdr_size = if self.class64 { 64 } else { 40 };
 
         let mut names = vec![0u8];
         let mut headers = vec![(0u32, 0u32, 0usize, 0usize)];
@@ -116,7 +159,7 @@ impl ElfBuilder {
         ehdr.push(1); // EI_VERSION
         ehdr.resize(16, 0);
         self.put16(&mut ehdr, self.e_type);
-        self.put16(&mut ehdr, 62); // e_machine: EM_X86_64
+        self.put16(&mut ehdr, self.machine);
         self.put32(&mut ehdr, 1); // e_version
         self.put_word(&mut ehdr, 0); // e_entry
         self.put_word(&mut ehdr, 0); // e_phoff

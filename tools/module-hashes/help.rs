@@ -4,8 +4,7 @@
 
 /// The short usage printed after a command-line error.
 pub(crate) const SYNOPSIS: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE [--manifest FILE] [-j N]
-       module-hashes hash [-j N] FILE...
+Usage: module-hashes hash [-j N] FILE...
        module-hashes list [--manifest FILE] KERNEL
        module-hashes verify [--manifest FILE] [-j N] KERNEL MODULE_OR_DIR...
        module-hashes [COMMAND] --help
@@ -17,7 +16,7 @@ macro_rules! exit_status {
         "\
 Exit status:
   0  success; for verify, every module would be accepted
-  1  any other error (an I/O error, a bad manifest or modules.order)
+  1  any other error (an I/O error, a bad manifest)
   2  a bad command line
   3  verify: some module would not be accepted by its digest
   4  a path that does not exist
@@ -39,12 +38,11 @@ pub(crate) const MAIN_HELP: &str = concat!(
     "\
 Usage: module-hashes COMMAND [OPTION]...
 
-Hash the modules built with the kernel and embed the digests in the
-.module_hashes section of vmlinux (CONFIG_MODULE_HASHES); show and check
-the table of a built kernel.
+Show and check the .module_hashes table of a kernel built with
+CONFIG_MODULE_HASHES: the digests of the modules that the kernel accepts,
+which the kernel build writes into vmlinux (scripts/module-hashes).
 
 Commands:
-  write    fill vmlinux's .module_hashes section from modules.order
   hash     print the module digests of files, in sha256sum format
   list     print the digests in a kernel's table
   verify   say whether a kernel would accept modules by their digests
@@ -54,41 +52,12 @@ Options:
 
 Run 'module-hashes COMMAND --help' for the options of a command.
 
-The exit codes below are those of list and verify; write and hash exit 1
-on any error.
+The exit codes below are those of list and verify; hash exits 1 on any
+error.
 
 ",
     exit_status!()
 );
-
-/// Help for `write`.
-pub(crate) const WRITE_HELP: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
-                           [--manifest FILE] [--image-suffix SUFFIX] [-j N]
-
-Hash every module listed in modules.order and write the sorted table of
-distinct digests, with its header, into the .module_hashes section of
-vmlinux.  vmlinux is replaced as a whole, and only if everything succeeded.
-
-A module's digest is the SHA-256 of its file without an appended module
-signature.
-
-Options:
-  --objtree DIR     directory that the paths in modules.order are relative to
-  --order FILE      modules.order: one path/to/foo.o per line; the module
-                    hashed is path/to/foo.ko
-  --vmlinux FILE    64-bit little-endian ELF file with a .module_hashes section
-  --manifest FILE   also write one line per module, in modules.order order,
-                    as sha256sum does: DIGEST  path/to/foo.ko
-  --image-suffix SUFFIX
-                    hash path/to/foo.koSUFFIX instead, the module as it will
-                    be installed (kbuild: .stripped with INSTALL_MOD_STRIP);
-                    the manifest still names path/to/foo.ko
-  -j, --jobs N      hash on N threads (default: the number of CPUs)
-  -h, --help        print this help
-
-Exit status: 0 on success, 1 on error, 2 on a bad command line.
-";
 
 /// Help for `hash`.
 pub(crate) const HASH_HELP: &str = "\

@@ -7,12 +7,13 @@ use std::io::{self, Write};
 use crate::cli::HashArgs;
 use crate::error::Error;
 use crate::module_digest::{module_digest, sha256sum_line};
-use crate::parallel;
+use crate::parallel::{self, Threads};
 
 /// Prints the module digest of every file in sha256sum format, or nothing
 /// if any file cannot be hashed.
 pub(crate) fn run(args: &HashArgs) -> Result<(), Error> {
-    let digests = parallel::try_map(&args.files, args.jobs, |file| module_digest(file))?;
+    let threads = Threads::new(args.jobs);
+    let digests = parallel::try_map(&args.files, &threads, |file| module_digest(file))?;
     let listing: String = args
         .files
         .iter()
