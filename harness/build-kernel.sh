@@ -15,8 +15,7 @@
 # Rust) is an error, not a silently different kernel.
 #
 # Environment: BUILD, JOBS (default: all cores), CCACHE=0 to build without
-# ccache, INSTALL_MOD_STRIP (passed to modules_install), and whatever
-# tree.sh takes (LINUX_TARBALL, LINUX_SRC).
+# ccache, and whatever tree.sh takes (LINUX_TARBALL, LINUX_SRC).
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,16 +40,8 @@ src=$BUILD/src
 obj=$BUILD/$name
 mkdir -p "$obj"
 
-kmake() {
-	local cc=()
-	if [ "${CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
-		cc=(CC="ccache clang-19")
-		# Relative paths in ccache's keys: hits across checkouts in
-		# other directories (CI runs in a fresh clone).
-		export CCACHE_BASEDIR=$BUILD
-	fi
-	make -s -C "$src" O="$obj" ARCH=x86_64 LLVM=-19 "${cc[@]}" \
-		-j"${JOBS:-$(nproc)}" "$@"
+build() {
+	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" "$@"
 }
 
 "$here/configure-kernel.sh" "$name" "$src" "$obj"
@@ -59,11 +50,10 @@ info "building $name in $obj"
 start=$SECONDS
 full_build=no
 [ $# -gt 0 ] || [ -f "$obj/vmlinux" ] || full_build=yes
-kmake "$@"
+build "$@"
 # For make bench-hash: the hashing step's share of a whole build from
 # scratch (incremental builds would make it look larger).
 [ $full_build = no ] || echo $((SECONDS - start)) > "$obj/.harness-build-seconds"
 rm -rf "$obj/modinst"
-kmake INSTALL_MOD_PATH="$obj/modinst" ${INSTALL_MOD_STRIP:+INSTALL_MOD_STRIP=$INSTALL_MOD_STRIP} \
-	modules_install >/dev/null
+build INSTALL_MOD_PATH="$obj/modinst" modules_install >/dev/null
 info "built $obj/vmlinux, $obj/arch/x86/boot/bzImage and $obj/modinst"

@@ -3,7 +3,7 @@
 #
 # Check a CONFIG_MODULE_HASHES build from the outside: every module's line
 # in modules.hashes is the sha256sum of its .ko (of its stripped image,
-# .ko.stripped, when built with INSTALL_MOD_STRIP), and the .module_hashes
+# .ko.stripped, with CONFIG_MODULE_INSTALL_STRIP), and the .module_hashes
 # section of vmlinux holds exactly those digests, sorted, after a valid
 # header.
 #
@@ -19,10 +19,10 @@ cd "$obj"
 [ -s modules.hashes ] || die "$obj/modules.hashes is missing or empty"
 [ "$(wc -l < modules.hashes)" = "$(wc -l < modules.order)" ] ||
 	die "modules.hashes has $(wc -l < modules.hashes) lines, modules.order $(wc -l < modules.order)"
-# Built with INSTALL_MOD_STRIP, the digests are those of the stripped
+# With CONFIG_MODULE_INSTALL_STRIP, the digests are those of the stripped
 # images that modules_install installs (foo.ko.stripped).
 suffix=''
-[ -n "$(cat modules.hashes.strip 2>/dev/null)" ] && suffix=.stripped
+grep -qx CONFIG_MODULE_INSTALL_STRIP=y .config && suffix=.stripped
 sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
 	die "modules.hashes does not match sha256sum of the modules${suffix:+ (stripped images)}"
 

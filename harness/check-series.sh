@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check-series: the series is bisectable, that is every one of its
-# commits builds, not only the last.
+# commits builds, not only the last, and the kernel of the commit that
+# hooks the verifier into the loader already does what the last one does.
 #
-# Usage: check-series.sh [--no-sync] [--commits RANGE] [--target TARGET]... [CONFIG]
+# Usage: check-series.sh [--no-sync] [--boot] [--commits RANGE] [--target TARGET]... [CONFIG]
 #
 # Checks out each commit of RANGE (default base..work) of $BUILD/src in
 # turn in one git worktree, $BUILD/check-series/src, configures CONFIG
@@ -17,6 +18,9 @@
 # changed.  Every commit is built even when an earlier one failed; the
 # exit status is non-zero when any failed, and the failed commits are
 # named.  --no-sync: use $BUILD/src as it is, without tree.sh sync first.
+# --boot: at the first commit that has kernel/module/hashes.rs (the
+# verifier and its hook) and at the last one, also run the loading-policy
+# matrix in the guest, in the four boot modes.
 #
 # Environment: BUILD, JOBS (default: all cores), CCACHE=0, and what
 # tree.sh takes (LINUX_TARBALL, LINUX_SRC).
@@ -26,13 +30,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 use_build_dir
 
-range=base..work targets=() config=hashes sync=1
+range=base..work targets=() config=hashes sync=1 boot=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-sync) sync=; shift ;;
+	--boot) boot=1; shift ;;
 	--commits) range=${2:?--commits needs a range}; shift 2 ;;
 	--target) targets+=("${2:?--target needs a kbuild target}"); shift 2 ;;
-	-*) die "usage: check-series.sh [--no-sync] [--commits RANGE] [--target TARGET]... [CONFIG]" ;;
+	-*) die "usage: check-series.sh [--no-sync] [--boot] [--commits RANGE] [--target TARGET]... [CONFIG]" ;;
 	*) config=$1; shift ;;
 	esac
 done
@@ -59,12 +64,24 @@ if ! [ -e "$wt/.git" ] || ! git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; th
 	git -C "$src" worktree add -q --detach "$wt" "${commits[0]}"
 fi
 
-kmake() {
-	local cc=()
-	if [ "${CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
-		cc=(CC="ccache clang-19")
-	fi
-	make -s -C "$wt" O="$obj" ARCH=x86_64 LLVM=-19 "${cc[@]}" -j"${JOBS:-$(nproc)}" "$@"
+build() {
+	kmake "$wt" "$obj" -j"${JOBS:-$(nproc)}" "$@"
+}
+
+# matrix: the loading-policy matrix of the commit just built, in the four
+# boot modes, with the harness's own scripts pointed at the worktree
+# ($dir/src) and this build ($dir/obj-CONFIG).
+matrix() {
+	local mode
+	rm -rf "$obj/modinst"
+	build INSTALL_MOD_PATH="$obj/modinst" modules_install > /dev/null &&
+	BUILD=$dir "$here/prepare-variants.sh" "${obj##*/}" > /dev/null || return 1
+	for mode in "" module.sig_enforce=1 lockdown=integrity lockdown=confidentiality; do
+		BUILD=$dir APPEND="$mode kunit.enable=0" "$here/qemu.sh" "${obj##*/}" > /dev/null || {
+			info "the matrix fails in the boot '${mode:-default}' (log: $obj/qemu.log)"
+			return 1
+		}
+	done
 }
 
 failed=()
@@ -81,16 +98,22 @@ for c in "${commits[@]}"; do
 		failed+=("$subject (configuration)")
 		continue
 	fi
-	if ! kmake "${targets[@]}" > "$dir/build.log" 2>&1; then
+	if ! build "${targets[@]}" > "$dir/build.log" 2>&1; then
 		tail -n 40 "$dir/build.log" >&2
 		failed+=("$subject")
 		cp "$dir/build.log" "$dir/build-$i.log"
 		info "[$i/${#commits[@]}] does not build; the log is $dir/build-$i.log"
+		continue
+	fi
+	if [ -n "$boot" ] && git -C "$wt" cat-file -e HEAD:kernel/module/hashes.rs 2>/dev/null &&
+	   { [ $i = ${#commits[@]} ] || ! git -C "$wt" cat-file -e HEAD~1:kernel/module/hashes.rs 2>/dev/null; }; then
+		info "[$i/${#commits[@]}] the loading-policy matrix"
+		matrix || failed+=("$subject (the loading-policy matrix)")
 	fi
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
 	printf '  %s\n' "${failed[@]}" >&2
-	die "${#failed[@]} of ${#commits[@]} commits of $range do not build (above): the series is not bisectable"
+	die "${#failed[@]} of ${#commits[@]} commits of $range fail (above): the series is not bisectable"
 fi
-info "each of the ${#commits[@]} commits of $range builds ($config)"
+info "each of the ${#commits[@]} commits of $range builds ($config)${boot:+, and the matrix passes where the hook comes in and at the end}"

@@ -6,7 +6,12 @@
 # NAME may combine fragments with '+': hashes+debug is base, then hashes,
 # then debug.
 #
-# Usage: configure-kernel.sh [--lenient] NAME SRC OBJ
+# Usage: configure-kernel.sh [--lenient] [--base CONFIG] NAME SRC OBJ
+#
+# With --base, the configuration starts from the full .config CONFIG (a
+# distribution's) instead of tinyconfig + configs/base.config; NAME's
+# fragments are merged over it the same way.  NAME may name fragments in
+# subdirectories of configs/ (debian/cloud-amd64).
 #
 # Configures OBJ (kbuild O=) for the source tree SRC, unless OBJ was already
 # configured from the same fragments.  Every option the fragments ask for
@@ -15,22 +20,28 @@
 # yet (an early commit of the series, see check-series.sh) are dropped
 # silently.
 #
-# Environment: CCACHE=0 to configure without ccache (the compiler is part
-# of the configuration).
+# Environment: KERNEL_TOOLCHAIN and CCACHE, as for kmake in lib.sh (the
+# compiler is part of the configuration).
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-lenient=''
-if [ "${1:-}" = --lenient ]; then
-	lenient=1
+lenient='' base=''
+while [ $# -gt 3 ]; do
+	case $1 in
+	--lenient) lenient=1 ;;
+	--base) base=$(realpath "$2"); shift ;;
+	*) break ;;
+	esac
 	shift
-fi
-[ $# = 3 ] || die "usage: configure-kernel.sh [--lenient] NAME SRC OBJ"
+done
+[ $# = 3 ] || die "usage: configure-kernel.sh [--lenient] [--base CONFIG] NAME SRC OBJ"
+[ -z "$base" ] || [ -f "$base" ] || die "--base $base: no such file"
 name=$1 src=$2 obj=$3
 # The fragments, base first; a later value of an option wins.
-fragments=("$root/configs/base.config")
+fragments=()
+[ -n "$base" ] || fragments=("$root/configs/base.config")
 IFS=+ read -r -a parts <<< "$name"
 for part in "${parts[@]}"; do
 	[ -n "$part" ] && [ -f "$root/configs/$part.config" ] || die "no configs/$part.config"
@@ -41,28 +52,28 @@ done
 mkdir -p "$obj"
 src=$(cd "$src" && pwd)
 obj=$(cd "$obj" && pwd)
-
-kmake() {
-	local cc=()
-	if [ "${CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
-		cc=(CC="ccache clang-19")
-	fi
-	make -s -C "$src" O="$obj" ARCH=x86_64 LLVM=-19 "${cc[@]}" "$@"
-}
+# The tests' certificate, for configurations that trust it
+# (CONFIG_SYSTEM_TRUSTED_KEYS, relative to the build directory).
+cp "$root/tests/keys/oot-signing-cert.pem" "$obj/"
 
 # The same stamp as build-kernel.sh's, so that its build directories stay
 # configured; a lenient configuration is a different one.
-stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)${lenient:+-lenient}
+stamp=$(cat ${base:+"$base"} "${fragments[@]}" | sha256sum | cut -d' ' -f1)${lenient:+-lenient}
+stamp+=-${KERNEL_TOOLCHAIN:-llvm}
 if [ -f "$obj/.config" ] && [ "$(cat "$obj/.harness-config" 2>/dev/null)" = "$stamp" ]; then
 	exit 0
 fi
 
-info "configuring $obj: tinyconfig + ${fragments[*]##*/}"
+info "configuring $obj: ${base:-tinyconfig} + ${fragments[*]#$root/configs/}"
 rm -f "$obj/.harness-config"
-kmake tinyconfig >/dev/null
+if [ -n "$base" ]; then
+	cp "$base" "$obj/.config"
+else
+	kmake "$src" "$obj" tinyconfig >/dev/null
+fi
 KCONFIG_CONFIG=$obj/.config "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
 	"$obj/.config" "${fragments[@]}" >/dev/null
-kmake olddefconfig >/dev/null
+kmake "$src" "$obj" olddefconfig >/dev/null
 if [ -z "$lenient" ]; then
 	# Every requested value must be in the final .config.
 	missing=$(awk '

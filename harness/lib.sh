@@ -14,6 +14,34 @@ use_build_dir() {
 	export BUILD
 }
 
+# kmake SRC OBJ MAKE-ARGS...: make in the kernel tree SRC with its output in
+# OBJ (kbuild O=), with the harness's toolchain: LLVM 19 (clang, lld) by
+# default, or GCC and binutils with KERNEL_TOOLCHAIN=gcc, as Debian builds
+# its kernels (Rust is rustc and bindgen either way).  The compilers run
+# through ccache unless CCACHE=0, by Debian's compiler links in
+# /usr/lib/ccache rather than CC="ccache ...": CC and HOSTCC stay the same
+# program, as the packaging scripts expect (install-extmod-build rebuilds
+# the host programs with CC when the two differ).
+kmake() {
+	local src=$1 obj=$2 tc=()
+	shift 2
+	case ${KERNEL_TOOLCHAIN:-llvm} in
+	llvm)	tc=(LLVM=-19) ;;
+	gcc)	;;
+	*)	die "KERNEL_TOOLCHAIN=$KERNEL_TOOLCHAIN: llvm or gcc" ;;
+	esac
+	if [ "${CCACHE:-1}" != 0 ] && [ -d /usr/lib/ccache ]; then
+		# Relative paths in ccache's keys: hits across checkouts in
+		# other directories (CI runs in a fresh clone).
+		export CCACHE_BASEDIR=${BUILD:-$root/build}
+		# A distribution configuration alone fills ccache's default 5 GB.
+		export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-40G}
+		PATH=/usr/lib/ccache:$PATH make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
+	else
+		make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
+	fi
+}
+
 die() {
 	echo "harness: error: $*" >&2
 	exit 1
@@ -73,6 +101,37 @@ apt_download() {
 		die "apt-get download $package failed (see above)"
 }
 
+# decompress FILE: the module FILE (.ko, .ko.zst, .ko.xz, .ko.gz) as ELF on
+# stdout.
+decompress() {
+	case $1 in
+	*.ko) cat "$1" ;;
+	*.ko.zst) zstd -q -d -c "$1" ;;
+	*.ko.xz) xz -q -d -c "$1" ;;
+	*.ko.gz) gzip -q -d -c "$1" ;;
+	*) die "$1: not a module file" ;;
+	esac
+}
+
+# compress_as SUFFIX FILE: compress the module FILE (a .ko) in place into
+# FILE.SUFFIX (.zst, .xz, .gz, or nothing) the way modules_install does.
+compress_as() {
+	case $1 in
+	.zst) zstd -q --rm -f "$2" ;;
+	.xz) xz -q -f --check=crc32 --lzma2=dict=1MiB "$2" ;;
+	.gz) gzip -q -n -f "$2" ;;
+	"") ;;
+	*) die "compress_as: unknown suffix $1" ;;
+	esac
+}
+
+# compressed_suffix CONFIG: the suffix modules_install gives modules of the
+# kernel configured by the .config CONFIG (.zst, .xz, .gz or nothing).
+compressed_suffix() {
+	sed -n -e 's/^CONFIG_MODULE_COMPRESS_ZSTD=y$/.zst/p' -e 's/^CONFIG_MODULE_COMPRESS_XZ=y$/.xz/p' \
+		-e 's/^CONFIG_MODULE_COMPRESS_GZIP=y$/.gz/p' "$1"
+}
+
 flip_byte() { # flip_byte FILE OFFSET
 	local b
 	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
@@ -101,6 +160,55 @@ host_sign_file() {
 			-I"$1/include/uapi" -lcrypto || die "cannot build sign-file (needs libssl-dev)"
 	fi
 	echo "$sign_file"
+}
+
+# hash_tool: the path of tools/module-hashes (list, verify, hash) of the
+# patched tree $BUILD/src, built with its own Makefile into $BUILD/tools.
+hash_tool() {
+	make -s -C "$BUILD/src/tools/module-hashes" O="$BUILD/tools/module-hashes" >&2 ||
+		die "cannot build tools/module-hashes"
+	echo "$BUILD/tools/module-hashes/module-hashes"
+}
+
+# untrusted_key: a key (with its certificate, in one file) that no test
+# kernel trusts, made once in $BUILD/tools.
+untrusted_key() {
+	local key=$BUILD/tools/other-key.pem
+	if ! [ -f "$key" ]; then
+		mkdir -p "$BUILD/tools"
+		openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -batch \
+			-subj "/CN=module-hashes test key the kernel does not know/" \
+			-keyout "$key.tmp" -out "$key.tmp" 2>/dev/null || die "openssl cannot make a key"
+		mv "$key.tmp" "$key"
+	fi
+	echo "$key"
+}
+
+# sign_module OBJ IN OUT: sign the module IN into OUT (SHA-512, with
+# scripts/sign-file) with a key that the kernel built in OBJ trusts: the
+# tests' long-lived key where its .config names the tests' certificate
+# (configs/hash-or-sig.config), else the key that the build generated.
+# A kernel without MODULE_SIG has neither: then the key is untrusted_key.
+sign_module() {
+	local sign_file key cert
+	sign_file=$(host_sign_file "$BUILD/src" "$BUILD/tools")
+	if grep -qx 'CONFIG_SYSTEM_TRUSTED_KEYS="oot-signing-cert.pem"' "$1/.config"; then
+		key=$root/tests/keys/oot-signing-key.pem cert=$root/tests/keys/oot-signing-cert.pem
+	elif [ -f "$1/certs/signing_key.pem" ]; then
+		key=$1/certs/signing_key.pem cert=$key
+	else
+		key=$(untrusted_key) cert=$key
+	fi
+	"$sign_file" sha512 "$key" "$cert" "$2" "$3"
+}
+
+# sign_module_untrusted IN OUT: sign the module IN into OUT with
+# untrusted_key.
+sign_module_untrusted() {
+	local sign_file key
+	sign_file=$(host_sign_file "$BUILD/src" "$BUILD/tools")
+	key=$(untrusted_key)
+	"$sign_file" sha512 "$key" "$key" "$1" "$2"
 }
 
 # build_oot_module SRC OBJ DIR: build the harness's out-of-tree module

@@ -199,13 +199,8 @@ gate_cargo_clippy() {
 }
 
 lint_obj=${obj:-$BUILD/lint}
-kmake() {
-	local cc=()
-	if [ "${CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
-		cc=(CC="ccache clang-19")
-	fi
-	nice -n 19 make -s -C "$src" O="$lint_obj" ARCH=x86_64 LLVM=-19 "${cc[@]}" \
-		-j"${JOBS:-$(nproc)}" "$@"
+lint_make() {
+	nice -n 19 bash -c '. "$0"; kmake "$@"' "$here/lib.sh" "$src" "$lint_obj" -j"${JOBS:-$(nproc)}" "$@"
 }
 
 configure_lint() {
@@ -250,7 +245,7 @@ gate_kernel_clippy() {
 		rm -f "$lint_obj/$o"
 	done
 	info "kernel-clippy: make CLIPPY=1 ${targets[*]} ${kbuild_args[*]} in $lint_obj"
-	if ! kmake CLIPPY=1 "${kbuild_args[@]}" "${targets[@]}" > "$log" 2>&1; then
+	if ! lint_make CLIPPY=1 "${kbuild_args[@]}" "${targets[@]}" > "$log" 2>&1; then
 		cat "$log"
 		echo "kernel-clippy: the build failed (above)"
 		return 1
@@ -262,7 +257,7 @@ gate_rustdoc() {
 	local log=$lint_obj/rustdoc.log
 	configure_lint || return 1
 	info "rustdoc: make rustdoc in $lint_obj"
-	if ! kmake CLIPPY=1 rustdoc > "$log" 2>&1; then
+	if ! lint_make CLIPPY=1 rustdoc > "$log" 2>&1; then
 		cat "$log"
 		echo "rustdoc: make rustdoc failed (above)"
 		return 1

@@ -24,21 +24,6 @@ out=$obj/variants
 rm -rf "$out"
 mkdir -p "$out"
 
-# sign-file from the kernel tree, built for the host (the configuration
-# may not build it: without MODULE_SIG it has no use for it).
-sign_file=$(host_sign_file "$src" "$BUILD/tools")
-# A key the kernel does not trust.
-other=$BUILD/tools/other-key.pem
-if ! [ -f "$other" ]; then
-	openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -batch \
-		-subj "/CN=module-hashes test key the kernel does not know/" \
-		-keyout "$other" -out "$other" 2>/dev/null || die "openssl cannot make a key"
-fi
-build_key=$obj/certs/signing_key.pem
-sign() { # sign KEY IN OUT
-	"$sign_file" sha512 "$1" "$1" "$2" "$3"
-}
-
 for kind in c rust; do
 	case $kind in
 	c) ko=$obj/lib/test_module.ko ;;
@@ -61,11 +46,9 @@ head -c $(($(stat -c %s "$c") / 2)) "$c" > "$out/c-truncated.ko"
 # A signature trailer that claims more signature than the file holds.
 { cat "$c"; printf '\0\0\2\0\0\0\0\0\377\377\377\0~Module signature appended~\n'; } > "$out/c-garbage-trailer.ko"
 
-# Signed copies.  Without MODULE_SIG there is no build key: sign with
-# the other key instead (such a kernel treats every signature as absent).
-key=$other
-[ -f "$build_key" ] && key=$build_key
-sign "$key" "$c" "$out/c-signed.ko"
+# Signed copies, with a key the kernel trusts where it has one (else one
+# it does not know: such a kernel treats every signature as absent).
+sign_module "$obj" "$c" "$out/c-signed.ko"
 cp "$out/c-signed.ko" "$out/c-badsig.ko"
 # A byte inside the PKCS#7 blob: 40 bytes before the trailer's end.
 flip_byte "$out/c-badsig.ko" $(($(stat -c %s "$out/c-signed.ko") - 28 - 12 - 40))
@@ -82,7 +65,7 @@ xz -q --check=crc32 --lzma2=dict=1MiB -c "$c" > "$out/c.ko.xz"
 oot=$obj/oot-build
 build_oot_module "$src" "$obj" "$oot"
 cp "$oot/hello_oot.ko" "$out/oot.ko"
-sign "$key" "$out/oot.ko" "$out/oot-signed.ko"
-sign "$other" "$out/oot.ko" "$out/oot-otherkey.ko"
+sign_module "$obj" "$out/oot.ko" "$out/oot-signed.ko"
+sign_module_untrusted "$out/oot.ko" "$out/oot-otherkey.ko"
 
 info "prepared $(ls "$out" | wc -l) module variants in $out"
