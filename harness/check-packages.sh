@@ -12,10 +12,14 @@
 #   - the same check fails once a module of the package is tampered with,
 #     so that it cannot pass by accident.
 #
-# Usage: check-packages.sh NAME deb|rpm
-#   deb   make bindeb-pkg (linux-image, linux-image-dbg, linux-headers)
-#   rpm   make binrpm-pkg (kernel, kernel-headers, kernel-devel and, where
-#         scripts/package/mkspec makes one, kernel-debuginfo)
+# Usage: check-packages.sh NAME deb|rpm|pacman
+#   deb     make bindeb-pkg (linux-image, linux-image-dbg, linux-headers)
+#   rpm     make binrpm-pkg (kernel, kernel-headers, kernel-devel and,
+#           where scripts/package/mkspec makes one, kernel-debuginfo)
+#   pacman  make pacman-pkg MAKEPKGOPTS=--nodeps (Debian's makepkg: its
+#           pacman knows no packages to check dependencies against); its
+#           debug package has vmlinux only.  makepkg refuses to run as
+#           root, so it runs as_unprivileged (lib.sh).
 # The packages are left in $BUILD/NAME/packages/FORMAT.  The packaging
 # targets build again, with a build version of their own: vmlinux and the
 # modules' BTF are made anew (and with pahole before 1.27 the BTF may come
@@ -26,8 +30,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 use_build_dir
-name=${1:?usage: check-packages.sh NAME deb|rpm}
-format=${2:?usage: check-packages.sh NAME deb|rpm}
+name=${1:?usage: check-packages.sh NAME deb|rpm|pacman}
+format=${2:?usage: check-packages.sh NAME deb|rpm|pacman}
 obj=$BUILD/$name
 src=$BUILD/src
 [ -x "$obj/scripts/module-hashes/module-hashes" ] || die "$obj is not a built CONFIG_MODULE_HASHES configuration"
@@ -63,13 +67,28 @@ rpm)
 	image_pkg=$(ls "$out"/kernel-[0-9]*.rpm)
 	debug_pkg=$(ls "$out"/kernel-debuginfo-[0-9]*.rpm 2>/dev/null || true)
 	;;
+pacman)
+	rm -f "$obj"/*.pkg.tar*
+	as_unprivileged bash -c '. "$0"; kmake "$@"' "$here/lib.sh" \
+		"$src" "$obj" -j"${JOBS:-$(nproc)}" MAKEPKGOPTS=--nodeps pacman-pkg > "$out/build.log" 2>&1 ||
+		{ tail -n 40 "$out/build.log"; die "make pacman-pkg failed (log: $out/build.log)"; }
+	mv "$obj"/*.pkg.tar* "$out"/
+	extract() { mkdir -p "$2" && tar -xf "$1" -C "$2"; }
+	image_pkg=$(ls "$out"/linux-upstream-[0-9]*.pkg.tar*)
+	debug_pkg=
+	no_debug="the PKGBUILD's debug package has vmlinux only"
+	;;
 *)
-	die "unknown package format $format: deb or rpm"
+	die "unknown package format $format: deb, rpm or pacman"
 	;;
 esac
 info "packages: $(cd "$out" && ls | grep -v '\.log$' | tr '\n' ' ')"
 
 extract "$image_pkg" "$tmp/image"
+# makepkg may compute another release (its user cannot run git in the
+# tree: no '+'); take the package's.
+krel=$(find "$tmp/image" -maxdepth 4 -type d -path '*/lib/modules/*' ! -path '*/lib/modules/*/*' | head -n 1)
+krel=${krel##*/}
 image=$(find "$tmp/image" -type f \( -name "vmlinuz-$krel" -o -path "*/$krel/vmlinuz" \) | head -n 1)
 moddir=$(find "$tmp/image" -type d -path "*/modules/$krel" | head -n 1)
 [ -n "$image" ] || die "$(basename "$image_pkg") has no kernel image"
@@ -97,7 +116,7 @@ if [ -n "$debug_pkg" ]; then
 		die "$(basename "$debug_pkg"): $dbg has no debug information"
 	info "$(basename "$debug_pkg") carries the modules' debug information"
 else
-	info "no debug package: scripts/package makes none for this configuration"
+	info "no debug package of the modules: ${no_debug:-scripts/package makes none for this configuration}"
 fi
 
 # The check must be able to fail: one module of the package tampered with.

@@ -116,7 +116,8 @@ debug_matrix() {
 # without it.  The installed tree is checked on the host (stripped or not,
 # compressed, accepted by module-hashes verify, INSTALL_MOD_STRIP at
 # modules_install ignored with a note, a stale module refused) and loaded
-# in the guest as kmod would.
+# in the guest as kmod would; then packaged by the kernel's own targets
+# (bindeb-pkg; with "all", binrpm-pkg and pacman-pkg too).
 distro() {
 	local c=$1
 	step "build $c" "$here/build-kernel.sh" "$c" || return 0
@@ -136,9 +137,12 @@ distro() {
 	# KBUILD_BUILD_VERSION), after which modinst/ is not this build's.
 	step "$c: make bindeb-pkg, the package's modules against its kernel" \
 		"$here/check-packages.sh" "$c" deb
-	[ "$2" != rpm ] ||
+	if [ "${2:-}" = all ]; then
 		step "$c: make binrpm-pkg, the package's modules against its kernel" \
 			"$here/check-packages.sh" "$c" rpm
+		step "$c: make pacman-pkg, the package's modules against its kernel" \
+			"$here/check-packages.sh" "$c" pacman
+	fi
 }
 
 if [ "$full" = debug ]; then
@@ -165,7 +169,7 @@ share_build_dir() {
 	ln -sfn "$1" "$BUILD/$2"
 }
 if [ "$full" != debug ]; then
-	distro hash-or-sig+distro rpm
+	distro hash-or-sig+distro all
 	share_build_dir hash-or-sig+distro hash-or-sig+distro+xz
 	distro hash-or-sig+distro+xz
 fi

@@ -56,12 +56,32 @@ obj=$(cd "$obj" && pwd)
 # (CONFIG_SYSTEM_TRUSTED_KEYS, relative to the build directory).
 cp "$root/tests/keys/oot-signing-cert.pem" "$obj/"
 
+# missing_options: the values the fragments ask for that .config does not
+# have, one per line.
+missing_options() {
+	awk '
+		/^CONFIG_[A-Za-z0-9_]+=/ { split($0, kv, "="); want[kv[1]] = $0; next }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { want[$2] = ""; next }
+		END { for (k in want) print k "\t" want[k] }' "${fragments[@]}" |
+	while IFS=$'\t' read -r opt line; do
+		if [ -n "$line" ]; then
+			grep -qxF "$line" "$obj/.config" ||
+				echo "  $line (got: $(grep -E "^(# )?${opt}[= ]" "$obj/.config" || echo unset))"
+		elif grep -qE "^$opt=[ym]" "$obj/.config"; then
+			echo "  # $opt is not set (got: $(grep -E "^$opt=" "$obj/.config"))"
+		fi
+	done
+}
+
 # The same stamp as build-kernel.sh's, so that its build directories stay
-# configured; a lenient configuration is a different one.
+# configured; a lenient configuration is a different one.  A .config that
+# a later make changed behind the harness's back (a syncconfig without
+# rustc drops RUST and MODULE_HASHES) is configured again.
 stamp=$(cat ${base:+"$base"} "${fragments[@]}" | sha256sum | cut -d' ' -f1)${lenient:+-lenient}
 stamp+=-${KERNEL_TOOLCHAIN:-llvm}
 if [ -f "$obj/.config" ] && [ "$(cat "$obj/.harness-config" 2>/dev/null)" = "$stamp" ]; then
-	exit 0
+	[ -n "$lenient" ] || [ -z "$(missing_options)" ] && exit 0
+	info "$obj/.config lost options its fragments ask for: configuring it again"
 fi
 
 info "configuring $obj: ${base:-tinyconfig} + ${fragments[*]#$root/configs/}"
@@ -76,18 +96,7 @@ KCONFIG_CONFIG=$obj/.config "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" 
 kmake "$src" "$obj" olddefconfig >/dev/null
 if [ -z "$lenient" ]; then
 	# Every requested value must be in the final .config.
-	missing=$(awk '
-		/^CONFIG_[A-Za-z0-9_]+=/ { split($0, kv, "="); want[kv[1]] = $0; next }
-		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { want[$2] = ""; next }
-		END { for (k in want) print k "\t" want[k] }' "${fragments[@]}" |
-	while IFS=$'\t' read -r opt line; do
-		if [ -n "$line" ]; then
-			grep -qxF "$line" "$obj/.config" ||
-				echo "  $line (got: $(grep -E "^(# )?${opt}[= ]" "$obj/.config" || echo unset))"
-		elif grep -qE "^$opt=[ym]" "$obj/.config"; then
-			echo "  # $opt is not set (got: $(grep -E "^$opt=" "$obj/.config"))"
-		fi
-	done)
+	missing=$(missing_options)
 	[ -z "$missing" ] || die "configuration $name did not get what its fragments ask for:" \
 		$'\n'"$missing"$'\n'"  (a missing dependency in the fragment, or a toolchain Kconfig rejects)"
 fi

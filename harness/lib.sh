@@ -170,6 +170,32 @@ hash_tool() {
 	echo "$BUILD/tools/module-hashes/module-hashes"
 }
 
+# as_unprivileged CMD...: run CMD as uid and gid 1000 in a user namespace
+# where 1000 is the caller, so that it owns what the caller owns (the build
+# tree, the Rust toolchain), and 0 an unprivileged outside id, so that a
+# fake root's chown fails with EPERM, which fakeroot ignores.  For tools
+# that refuse to run as root (makepkg).  Each map is one write(2), as the
+# kernel requires.
+as_unprivileged() {
+	local dir pid status
+	dir=$(mktemp -d)
+	mkfifo "$dir/go"
+	unshare --user -- sh -c 'read _ < "$0"; shift; exec "$@"' "$dir/go" - "$@" &
+	pid=$!
+	while [ "$(readlink "/proc/$pid/ns/user")" = "$(readlink /proc/self/ns/user)" ]; do
+		sleep 0.01
+	done
+	printf '1000 0 1\n0 100000 1\n' | dd of="/proc/$pid/uid_map" bs=64 iflag=fullblock status=none &&
+	echo deny > "/proc/$pid/setgroups" &&
+	printf '1000 0 1\n0 100000 1\n' | dd of="/proc/$pid/gid_map" bs=64 iflag=fullblock status=none ||
+		{ kill "$pid"; rm -rf "$dir"; die "cannot map the ids of a user namespace"; }
+	echo go > "$dir/go"
+	wait "$pid"
+	status=$?
+	rm -rf "$dir"
+	return $status
+}
+
 # untrusted_key: a key (with its certificate, in one file) that no test
 # kernel trusts, made once in $BUILD/tools.
 untrusted_key() {

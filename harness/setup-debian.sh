@@ -4,7 +4,8 @@
 # Install what the harness needs on Debian 12 (or newer), quickly when it
 # is all there already: Debian's LLVM 19 toolchain, QEMU, busybox-static
 # and the kernel's build dependencies; the tools of the kernel's packaging
-# targets (bindeb-pkg, binrpm-pkg); the rust-src component (rustup);
+# targets (bindeb-pkg, binrpm-pkg, pacman-pkg) and mmdebstrap for make
+# check-debian; the rust-src component (rustup);
 # bindgen-cli (cargo).  Run as root or with sudo available.
 
 set -euo pipefail
@@ -16,7 +17,8 @@ packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 busybox-static
 	  dwarves ccache bc flex bison libelf-dev libdw-dev libssl-dev libc6-dev gcc make
 	  cpio xz-utils zstd gzip file git rsync kmod python3 perl openssl
 	  python3-ply python3-git python3-sphinx
-	  dpkg-dev debhelper rpm debugedit)
+	  dpkg-dev debhelper rpm debugedit makepkg pacman-package-manager fakeroot
+	  libarchive-tools mmdebstrap)
 
 missing=()
 for p in "${packages[@]}"; do
