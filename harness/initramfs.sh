@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the initramfs that boots a test kernel: busybox-static, the guest
-# /init, the guest test scripts, the modload helper, and the configuration's
-# installed modules (from $BUILD/NAME/modinst) and built tree of .ko files.
+# /init, the guest test scripts, the modload helper, the selftest
+# module_auth.sh with ktap_helpers.sh, the host's xz and zstd, and the
+# configuration's installed modules (from $BUILD/NAME/modinst) and built
+# tree of .ko files.
 #
 # Usage: initramfs.sh NAME
 # Writes $BUILD/NAME/initramfs.cpio (newc, uncompressed, reproducible).
@@ -34,13 +36,28 @@ cp "$obj/.config" "$stage/tests/config"
 gcc -static -Os -Wall -o "$stage/bin/modload" "$root/tools/testing/selftests/module/modload.c" ||
 	die "cannot build the static modload helper (needs gcc and libc6-dev)"
 cp -a "$obj/modinst/lib/modules" "$stage/lib/"
-# The loading-policy matrix, when its module variants were prepared
-# (prepare-variants.sh).
+# The selftest of the loading policy, laid out as kselftest installs it,
+# with the variants that only the host can make when prepare-variants.sh
+# made them.
+mkdir -p "$stage/tests/selftests/module" "$stage/tests/selftests/kselftest"
+cp "$root/tools/testing/selftests/module/module_auth.sh" \
+   "$root/tools/testing/selftests/module/module_auth.table" "$stage/tests/selftests/module/"
+cp "$BUILD/src/tools/testing/selftests/kselftest/ktap_helpers.sh" "$stage/tests/selftests/kselftest/"
 if [ -d "$obj/variants" ]; then
 	cp -a "$obj/variants" "$stage/tests/variants"
-	cp "$root/tools/testing/selftests/module/module_auth.sh" \
-	   "$root/tools/testing/selftests/module/module_auth.table" "$stage/tests/"
 fi
+# The host's xz and zstd, with their shared libraries, in /usr/bin (not in
+# the guest's PATH): the selftest compresses modules with them, which
+# busybox cannot (its xz only decompresses; it has no zstd).
+for prog in xz zstd; do
+	path=$(command -v "$prog") || continue
+	mkdir -p "$stage/usr/bin"
+	cp -L "$path" "$stage/usr/bin/$prog"
+	for lib in $(ldd "$path" | grep -o '/[^ ]*'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+done
 # Modules to accept and reject beside the installed tree, when
 # prepare-installed-checks.sh made them.
 if [ -d "$obj/installed-checks" ]; then

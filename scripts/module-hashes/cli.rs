@@ -11,7 +11,8 @@ use crate::Error;
 
 /// The short usage printed after a command-line error.
 pub(crate) const SYNOPSIS: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE [--manifest FILE] [--check] [-j N]
+Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
+                           [--manifest FILE] [--image-suffix SUFFIX] [--check] [-j N]
        module-hashes write --help
 ";
 

@@ -1,104 +1,656 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Module authentication policy: load each module variant the way the row of
-# module_auth.table for it says, through init_module(2) and/or
-# finit_module(2) (with the modload helper), and check the outcome in the
-# column for this kernel's configuration and boot mode: loaded or not, the
-# errno, and the module's taint.  Every module that loads is unloaded.
+# Module authentication policy (CONFIG_MODULE_HASHES, CONFIG_MODULE_SIG,
+# module.sig_enforce, lockdown), tested with the running kernel's own
+# modules.
 #
-# Usage: module_auth.sh [VARIANTS_DIR [TABLE [CONFIG]]]
-#   VARIANTS_DIR  the module files (default: /tests/variants)
-#   TABLE         the expectations (default: module_auth.table next to this)
-#   CONFIG        the kernel's .config (default: /proc/config.gz or
-#                 /tests/config)
-# Output: TAP.  POSIX sh (busybox ash is enough).
+# The test takes an in-tree module that is not loaded (test_module, from
+# CONFIG_TEST_LKM=m, and rust_minimal, from CONFIG_SAMPLE_RUST_MINIMAL=m;
+# without test_module, a module of kernel/lib or kernel/crypto that loads
+# on its own) from /lib/modules/$(uname -r), decompresses it and drops an
+# appended signature, and makes variants of it: one byte flipped, a
+# malformed signature trailer, truncated, empty, compressed, and, with a
+# signing key, signed copies (without one, the module as installed if it
+# was signed at install).  It loads each through init_module(2) and
+# finit_module(2) (with the modload helper, which never falls back from one
+# to the other), and checks the outcome, the errno and the module's taint
+# against the column of module_auth.table for this kernel's configuration
+# and boot mode.  Every module that loads is unloaded.
+#
+# On a CONFIG_MODULE_HASHES kernel it also checks that a known module loads
+# without tainting the kernel, that a copy with a byte appended is not
+# known (rejected when enforcing, else loaded with taint E) and that the
+# kernel logs its digest, and that a forced load is never accepted by its
+# hash.
+#
+# Usage: module_auth.sh [-c CONFIG] [-d DIR] [-m MODULE] [-t TABLE]
+#                       [-s SIGN_FILE] [-k KEY[:CERT]] [-K KEY[:CERT]]
+#   -c  the running kernel's .config (default: /proc/config.gz,
+#       /boot/config-$(uname -r), /lib/modules/$(uname -r)/build/.config)
+#   -d  a directory with more module files for rows of the table that this
+#       test cannot make itself (an out-of-tree module built with make M=,
+#       copies signed elsewhere); rows whose file is missing are skipped
+#   -m  the module to use instead of test_module
+#   -t  the table of expected outcomes (default: module_auth.table here)
+#   -s  scripts/sign-file (default: sign-file in PATH, or the one of
+#       /lib/modules/$(uname -r)/build)
+#   -k  a key (PEM, and its certificate, by default in the same file) that
+#       the kernel trusts: sign copies of the module with it
+#   -K  a key that the kernel does not trust, for a copy signed with it
+# The same, in the environment: MODULE_AUTH_CONFIG, MODULE_AUTH_DIR,
+# MODULE_AUTH_MODULE, MODULE_AUTH_TABLE, MODULE_AUTH_SIGN_FILE,
+# MODULE_AUTH_KEY, MODULE_AUTH_OTHER_KEY; MODLOAD (the modload helper,
+# default: next to this script, or in PATH).
+#
+# Output: KTAP.  Exit status: 0 pass, 1 fail, 4 (skip) when the test cannot
+# run: not root, no modules for the running kernel, no modload, no
+# configuration.  POSIX sh: busybox is enough (sha256sum, od, dd; xz, zstd
+# or gzip to compress, in the format the kernel decompresses).
 
-dir=${1:-/tests/variants}
-table=${2:-$(dirname "$0")/module_auth.table}
-config=${3:-/tests/config}
-modload=${MODLOAD:-modload}
+DIR=$(dirname "$(readlink -f "$0")")
+KTAP_HELPERS=$DIR/../kselftest/ktap_helpers.sh
+if [ -e "$KTAP_HELPERS" ]; then
+	. "$KTAP_HELPERS"
+else
+	echo "$KTAP_HELPERS file not found [SKIP]"
+	exit 4
+fi
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $* # SKIP"; }
+config=${MODULE_AUTH_CONFIG:-}
+extra=${MODULE_AUTH_DIR:-}
+want_module=${MODULE_AUTH_MODULE:-}
+table=${MODULE_AUTH_TABLE:-$DIR/module_auth.table}
+sign_file=${MODULE_AUTH_SIGN_FILE:-}
+key=${MODULE_AUTH_KEY:-}
+other_key=${MODULE_AUTH_OTHER_KEY:-}
+while getopts c:d:m:t:s:k:K: opt; do
+	case $opt in
+	c) config=$OPTARG ;;
+	d) extra=$OPTARG ;;
+	m) want_module=$OPTARG ;;
+	t) table=$OPTARG ;;
+	s) sign_file=$OPTARG ;;
+	k) key=$OPTARG ;;
+	K) other_key=$OPTARG ;;
+	*) echo "usage: $0 [-c CONFIG] [-d DIR] [-m MODULE] [-t TABLE]" >&2
+	   echo "       [-s SIGN_FILE] [-k KEY[:CERT]] [-K KEY[:CERT]]" >&2
+	   exit "$KSFT_FAIL" ;;
+	esac
+done
 
+kver=$(uname -r)
+moddir=/lib/modules/$kver
+
+skip_all() {
+	ktap_print_header
+	ktap_skip_all "$*"
+	exit "$KSFT_SKIP"
+}
+
+have() { command -v "$1" > /dev/null 2>&1; }
+
+# What the test needs before it can run at all.
+[ "$(id -u)" = 0 ] || skip_all "must be run as root"
+[ -e /proc/modules ] || skip_all "the kernel does not support modules"
+[ -d "$moddir" ] || skip_all "no modules for the running kernel: no $moddir"
+modload=${MODLOAD:-}
+if [ -z "$modload" ]; then
+	if [ -x "$DIR/modload" ]; then
+		modload=$DIR/modload
+	else
+		modload=$(command -v modload) ||
+			skip_all "no modload helper (make -C tools/testing/selftests/module)"
+	fi
+fi
+[ -x "$modload" ] || skip_all "no modload helper at $modload"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/module_auth.XXXXXX") ||
+	skip_all "cannot make a temporary directory"
+trap 'rm -rf "$work"' EXIT
+
+if [ -z "$config" ]; then
+	if [ -r /proc/config.gz ] && have zcat; then
+		zcat /proc/config.gz > "$work/config" && config=$work/config
+	fi
+	for f in "/boot/config-$kver" "$moddir/build/.config"; do
+		[ -z "$config" ] && [ -r "$f" ] && config=$f
+	done
+fi
+[ -n "$config" ] && [ -r "$config" ] ||
+	skip_all "cannot find the running kernel's configuration" \
+		 "(/proc/config.gz, /boot/config-$kver): give it with -c"
+[ -r "$table" ] || { ktap_print_header; ktap_exit_fail_msg "no table $table"; }
+
+# The column of the table: the configuration and the boot mode.
 has() { grep -qx "CONFIG_$1=y" "$config"; }
 if has MODULE_HASHES && has MODULE_SIG; then class=HS
 elif has MODULE_HASHES; then class=H
 elif has MODULE_SIG; then class=S
 else class=N
 fi
+# module.sig_enforce (or CONFIG_MODULE_SIG_FORCE) is checked before
+# lockdown: when both apply, a module is rejected with EKEYREJECTED.
+lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null) ||
+	lockdown=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^lockdown=\(.*\)/[\1]/p')
 mode=d
-grep -qw 'module.sig_enforce=1' /proc/cmdline && mode=e
-# CONFIG_MODULE_SIG_FORCE enforces without the parameter.
-[ "$(cat /sys/module/module/parameters/sig_enforce 2>/dev/null)" = Y ] && mode=e
-grep -qw 'lockdown=integrity' /proc/cmdline && mode=i
-grep -qw 'lockdown=confidentiality' /proc/cmdline && mode=c
+case $lockdown in
+*"[integrity]"*) mode=i ;;
+*"[confidentiality]"*) mode=c ;;
+esac
+if [ -e /sys/module/module/parameters/sig_enforce ]; then
+	[ "$(cat /sys/module/module/parameters/sig_enforce)" = Y ] && mode=e
+else
+	grep -qw 'module.sig_enforce=1' /proc/cmdline && mode=e
+fi
 column=$class:$mode
-echo "# module authentication policy: configuration $class, boot mode $mode"
-
-# The column of this configuration and boot mode in the table.
 col=$(grep '^# file ' "$table" | tr -s ' ' '\n' | grep -n -x "$column" | cut -d: -f1)
-[ -n "$col" ] || { echo "Bail out! no column $column in $table"; exit 1; }
+[ -n "$col" ] || { ktap_print_header; ktap_exit_fail_msg "no column $column in $table"; }
 col=$((col - 1))	# the leading '#' is a field of the header only
+case $mode in
+e) rejected=KEY ;;
+i|c) rejected=PERM ;;
+*) rejected= ;;
+esac
 
-errno_word() {
+# Helpers for module files.
+
+# name_of FILE: the name of the module in FILE (dashes become underscores).
+name_of() {
+	basename "$1" | sed 's/\.ko.*$//; s/-/_/g'
+}
+
+is_loaded() {
+	[ -d "/sys/module/$1" ]
+}
+
+size_of() {
+	wc -c < "$1" | tr -d ' '
+}
+
+# le FILE OFFSET SIZE: the little-endian unsigned integer at OFFSET.
+le() {
+	od -An -tu1 -v -j "$2" -N "$3" "$1" |
+		awk 'BEGIN { m = 1 } { for (i = 1; i <= NF; i++) { v += $i * m; m *= 256 } }
+		     END { printf "%d\n", v }'
+}
+
+# flip_byte FILE OFFSET: invert one byte of FILE in place.
+flip_byte() {
+	fb=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' ')
+	printf "\\$(printf %03o $((fb ^ 255)))" |
+		dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+}
+
+MARKER="~Module signature appended~"
+
+# unsigned_len FILE: the length of FILE without its appended signature
+# (struct module_signature, whose last field is the signature's length,
+# big-endian, and the marker), or nothing if it is not signed.
+unsigned_len() {
+	ul_size=$(size_of "$1")
+	[ "$ul_size" -gt 40 ] || return 0
+	[ "$(tail -c 28 "$1" | head -c 27)" = "$MARKER" ] || return 0
+	ul_sig=$(od -An -tu1 -j $((ul_size - 32)) -N 4 "$1" |
+		 awk '{ for (i = 1; i <= NF; i++) v = v * 256 + $i } END { printf "%d\n", v }')
+	[ $((ul_size - 40 - ul_sig)) -gt 0 ] && echo $((ul_size - 40 - ul_sig))
+}
+
+# unpack FILE OUT: the module FILE as ELF, decompressed and without an
+# appended signature, in OUT, and when it was signed, decompressed with its
+# signature in OUT.signed.  Fails, with the reason in $why, when a tool is
+# missing or FILE is not a module.
+unpack() {
+	if ! [ -f "$1" ] || ! [ -r "$1" ]; then
+		why="cannot read $1"
+		return 1
+	fi
 	case $1 in
-	EKEYREJECTED) echo KEY ;; EPERM) echo PERM ;; EBADMSG) echo BADMSG ;;
-	ENOEXEC) echo NOEXEC ;; EINVAL) echo INVAL ;; EOPNOTSUPP) echo NOTSUP ;;
-	*) echo "$1" ;;
+	*.ko) un_tool=cat ;;
+	*.ko.xz) un_tool=xz ;;
+	*.ko.zst) un_tool=zstd ;;
+	*.ko.gz) un_tool=gzip ;;
+	*) why="$1 is not a module file"; return 1 ;;
+	esac
+	if ! have $un_tool; then
+		why="no $un_tool to decompress $1"
+		return 1
+	fi
+	if [ $un_tool = cat ]; then
+		cp "$1" "$2.tmp"
+	else
+		$un_tool -dc "$1" > "$2.tmp"
+	fi || { why="cannot decompress $1"; rm -f "$2.tmp"; return 1; }
+	if [ "$(od -An -c -N 4 "$2.tmp" | tr -d ' ')" != '177ELF' ]; then
+		why="$1 is not an ELF module"
+		rm -f "$2.tmp"
+		return 1
+	fi
+	rm -f "$2.signed"
+	un_len=$(unsigned_len "$2.tmp")
+	if [ -n "$un_len" ]; then
+		head -c "$un_len" "$2.tmp" > "$2"
+		mv "$2.tmp" "$2.signed"
+	else
+		mv "$2.tmp" "$2"
+	fi
+}
+
+# section_middle FILE NAME: the offset of the middle of the ELF section
+# NAME of FILE (64-bit little-endian ELF), where a flipped byte changes
+# the file but not what the loader does with it.
+section_middle() {
+	[ "$(od -An -tu1 -j 4 -N 2 "$1" | tr -d ' ')" = 21 ] || return 1
+	sm_shoff=$(le "$1" 40 8)
+	sm_es=$(le "$1" 58 2)
+	sm_num=$(le "$1" 60 2)
+	sm_strndx=$(le "$1" 62 2)
+	[ "$sm_num" -gt 0 ] && [ "$sm_strndx" -lt "$sm_num" ] || return 1
+	# One line per section: name offset, file offset, size.
+	od -An -tu1 -v -j "$sm_shoff" -N $((sm_num * sm_es)) "$1" | awk -v es="$sm_es" '
+		function le(o, n,   v, i) {
+			for (i = n - 1; i >= 0; i--)
+				v = v * 256 + b[o + i]
+			return v
+		}
+		{ for (i = 1; i <= NF; i++) b[nb++] = $i }
+		END {
+			for (o = 0; o + es <= nb; o += es)
+				printf "%d %d %d\n", le(o, 4), le(o + 24, 8), le(o + 32, 8)
+		}' > "$work/sections"
+	set -- "$1" "$2" $(sed -n "$((sm_strndx + 1))p" "$work/sections")
+	[ $# = 5 ] || return 1
+	sm_name=$(dd if="$1" bs=1 skip="$4" count="$5" 2>/dev/null | tr '\0' '\n' |
+		  awk -v want="$2" '$0 == want { print off; exit } { off += length($0) + 1 }')
+	[ -n "$sm_name" ] || return 1
+	awk -v n="$sm_name" '$1 == n && $3 > 0 { printf "%d\n", $2 + int($3 / 2); exit }' \
+		"$work/sections" | grep .
+}
+
+# The modules to test with: an in-tree C module and an in-tree Rust module
+# of the running kernel, not loaded.
+
+# find_module NAME: the file of module NAME in $moddir.
+find_module() {
+	find "$moddir" -name "$1.ko" -o -name "$1.ko.*" | head -n 1
+}
+
+# Candidates when test_module is not there: modules of kernel/lib and
+# kernel/crypto that need no other module (modules.dep).
+fallback_modules() {
+	[ -r "$moddir/modules.dep" ] || return 0
+	sed -n -e 's|^\(kernel/lib/[^:]*\.ko[^:]*\): *$|\1|p' \
+	       -e 's|^\(kernel/crypto/[^:]*\.ko[^:]*\): *$|\1|p' "$moddir/modules.dep" |
+		while read -r m; do
+			[ ! -f "$moddir/$m" ] || echo "$moddir/$m"
+		done
+}
+
+# take KIND FILE [probe]: prepare FILE as the KIND (c or rust) module of the
+# test, in $work/KIND.ko; sets ${KIND}_name.  With probe, only a module
+# that loads (or is refused by the authentication policy) and unloads.
+take() {
+	tk_name=$(name_of "$2")
+	if is_loaded "$tk_name"; then
+		why="$tk_name is loaded"
+		return 1
+	fi
+	unpack "$2" "$work/$1.ko" || return 1
+	if [ "${3:-}" = probe ]; then
+		tk_flags=4	# MODULE_INIT_COMPRESSED_FILE
+		case $2 in *.ko) tk_flags=0 ;; esac
+		tk_res=$("$modload" finit "$2" $tk_flags 2>&1)
+		case $tk_res in
+		loaded)
+			if ! rmmod "$tk_name" 2>/dev/null; then
+				why="$tk_name does not unload"
+				return 1
+			fi ;;
+		"error EKEYREJECTED"|"error EPERM") ;;
+		*) why="$tk_name does not load: $tk_res"; return 1 ;;
+		esac
+	fi
+	eval "${1}_name=\$tk_name ${1}_file=\$2"
+}
+
+c_name= rust_name= c_why= rust_why=
+if [ -n "$want_module" ]; then
+	f=$(find_module "$want_module")
+	if [ -z "$f" ]; then
+		c_why="no module $want_module in $moddir"
+	elif ! take c "$f"; then
+		c_why=$why
+	fi
+else
+	f=$(find_module test_module)
+	if [ -z "$f" ] || ! take c "$f"; then
+		c_why=${f:+$why}
+		c_why="${c_why:-"no test_module (CONFIG_TEST_LKM=m)"}, and no other"
+		c_why="$c_why module of kernel/lib or kernel/crypto loads on its own"
+		for f in $(fallback_modules); do
+			take c "$f" probe && break
+		done
+	fi
+fi
+[ -n "$c_name" ] || skip_all "no module of $kver to test with: $c_why"
+f=$(find_module rust_minimal)
+if [ -z "$f" ]; then
+	rust_why="no rust_minimal (CONFIG_SAMPLE_RUST_MINIMAL=m)"
+elif ! take rust "$f"; then
+	rust_why=$why
+fi
+
+# The module variants, in $work: a variant that cannot be made gets a
+# file VARIANT.why that says why.
+
+unavailable() { # unavailable VARIANT REASON
+	echo "$2" > "$work/$1.why"
+	rm -f "$work/$1"
+}
+
+for kind in c rust; do
+	ko=$work/$kind.ko
+	if ! [ -f "$ko" ]; then
+		for v in "" -flip-start -flip-middle -flip-end; do
+			unavailable "$kind$v.ko" "$rust_why"
+		done
+		continue
+	fi
+	cp "$ko" "$work/$kind-flip-start.ko"
+	flip_byte "$work/$kind-flip-start.ko" 9		# e_ident[EI_PAD]
+	if off=$(section_middle "$ko" .comment); then
+		cp "$ko" "$work/$kind-flip-middle.ko"
+		flip_byte "$work/$kind-flip-middle.ko" "$off"
+	else
+		unavailable "$kind-flip-middle.ko" "no .comment section in the module"
+	fi
+	cp "$ko" "$work/$kind-flip-end.ko"
+	flip_byte "$work/$kind-flip-end.ko" $(($(size_of "$ko") - 1))
+done
+
+c=$work/c.ko
+# A signature trailer that claims more signature than the file holds:
+# struct module_signature with id_type PKEY_ID_PKCS7 and sig_len 0xffffff00.
+{ cat "$c"; printf '\0\0\2\0\0\0\0\0\377\377\377\0%s\n' "$MARKER"; } > "$work/c-garbage-trailer.ko"
+head -c $(($(size_of "$c") / 2)) "$c" > "$work/c-truncated.ko"
+: > "$work/empty.ko"
+# Loaded with MODULE_INIT_IGNORE_MODVERSIONS and _VERMAGIC.
+cp "$c" "$work/c-force-modver.ko"
+cp "$c" "$work/c-force-vermagic.ko"
+
+# Compressed in the format the kernel decompresses, for
+# MODULE_INIT_COMPRESSED_FILE, with the first TOOL in PATH that compresses
+# (busybox's xz only decompresses).
+compress_with() { # compress_with TOOL ARGS...
+	cw_tool=$1
+	shift
+	cw_ifs=$IFS
+	IFS=:
+	for cw_dir in $PATH; do
+		IFS=$cw_ifs
+		[ -x "$cw_dir/$cw_tool" ] || continue
+		"$cw_dir/$cw_tool" "$@" < "$c" > "$work/c-compressed.ko" 2>/dev/null &&
+			[ -s "$work/c-compressed.ko" ] && return 0
+	done
+	IFS=$cw_ifs
+	unavailable c-compressed.ko "no $cw_tool in PATH that compresses"
+}
+if ! has MODULE_DECOMPRESS; then
+	# Refused before the kernel looks at it.
+	compress_with gzip -n -c
+elif has MODULE_COMPRESS_ZSTD; then
+	compress_with zstd -q -c
+elif has MODULE_COMPRESS_XZ; then
+	compress_with xz -q -c --check=crc32 --lzma2=dict=1MiB
+elif has MODULE_COMPRESS_GZIP; then
+	compress_with gzip -n -c
+else
+	unavailable c-compressed.ko "no module compression in $config"
+fi
+
+# Signed copies, with the keys given (-k, -K).
+hash_algo=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$config")
+hash_algo=${hash_algo:-sha512}
+if [ -z "$sign_file" ]; then
+	sign_file=$(command -v sign-file) || sign_file=$moddir/build/scripts/sign-file
+fi
+# sign KEY[:CERT] VARIANT
+sign() {
+	if [ -z "$1" ]; then
+		unavailable "$2" "no key given (-k, -K)"
+	elif ! [ -x "$sign_file" ]; then
+		unavailable "$2" "no sign-file program (-s)"
+	elif ! "$sign_file" "$hash_algo" "${1%%:*}" "${1#*:}" "$c" "$work/$2"; then
+		unavailable "$2" "sign-file failed with ${1%%:*}"
+	fi
+}
+if [ -z "$key" ] && [ -f "$c.signed" ]; then
+	# Signed when it was installed (CONFIG_MODULE_SIG_ALL): by the
+	# build's key, which the kernel trusts.
+	mv "$c.signed" "$work/c-signed.ko"
+	signed_note="c-signed.ko: the installed module with its own signature"
+else
+	sign "$key" c-signed.ko
+fi
+sign "$other_key" c-otherkey.ko
+
+# path_of VARIANT: the file of a variant, made here or in the directory
+# given with -d.
+path_of() {
+	if [ -f "$work/$1" ]; then
+		echo "$work/$1"
+	elif [ -n "$extra" ] && [ -f "$extra/$1" ]; then
+		echo "$extra/$1"
+	fi
+}
+
+# A signed copy with one byte of its PKCS#7 blob flipped, 40 bytes before
+# the struct module_signature and the marker.
+signed=$(path_of c-signed.ko)
+if [ -n "$signed" ]; then
+	cp "$signed" "$work/c-badsig.ko"
+	flip_byte "$work/c-badsig.ko" $(($(size_of "$signed") - 28 - 12 - 40))
+else
+	unavailable c-badsig.ko "no signed copy"
+fi
+
+# why_not VARIANT: why a variant is not there.
+why_not() {
+	if [ -f "$work/$1.why" ]; then
+		cat "$work/$1.why"
+	else
+		echo "not made by this test, and not in ${extra:-a directory given with -d}"
+	fi
+}
+
+tainted() {
+	cat /proc/sys/kernel/tainted
+}
+
+TAINT_UNSIGNED_MODULE=8192	# 'E'
+
+# load CALL FILE [FLAGS]: load FILE through CALL (init or finit); $res is
+# "loaded", "error ERRNO" or modload's complaint.
+load() {
+	if [ "$1" = init ]; then
+		res=$("$modload" init "$2" 2>&1)
+	else
+		res=$("$modload" finit "$2" "${3:-0}" 2>&1)
+	fi
+}
+
+# outcome MODULE: the word of the table for $res, after load: ok or E (the
+# module's taint) for a module that loaded, which is then unloaded, or the
+# errno.
+outcome() {
+	case $res in
+	loaded)
+		oc_taint=$(cat "/sys/module/$1/taint" 2>/dev/null)
+		rmmod "$1" || echo "# could not unload $1" >&2
+		case $oc_taint in
+		*E*) echo E ;;
+		*) echo ok ;;
+		esac ;;
+	"error EKEYREJECTED") echo KEY ;;
+	"error EPERM") echo PERM ;;
+	"error EBADMSG") echo BADMSG ;;
+	"error ENOEXEC") echo NOEXEC ;;
+	"error EINVAL") echo INVAL ;;
+	"error EOPNOTSUPP") echo NOTSUP ;;
+	"error "*) echo "${res#error }" ;;
+	*) echo "modload failed: $res" ;;
 	esac
 }
 
-# try FILE MODULE CALL FLAGS EXPECTED
-try() {
-	file=$1 module=$2 call=$3 flags=$4 want=$5
-	what="$file via ${call}_module (flags $flags): expect $want"
-	if [ "$want" = - ]; then
-		skip "$what"
+# The plan: the checks of a known and a tampered module (7 for each
+# module), one at the end, and one for each call of each row of the table.
+rows=$(grep -v '^#' "$table" | awk 'NF { n += ($3 == "both") ? 2 : 1 } END { print n + 0 }')
+ktap_print_header
+ktap_set_plan $((7 * 2 + 1 + rows))
+ktap_print_msg "kernel $kver, configuration $class, boot mode $mode (column $column)"
+ktap_print_msg "modules: $c_name ($c_file)${rust_name:+, $rust_name ($rust_file)}"
+[ -z "${signed_note:-}" ] || ktap_print_msg "$signed_note"
+e_at_start=$(($(tainted) & TAINT_UNSIGNED_MODULE))
+
+# Known and tampered modules (CONFIG_MODULE_HASHES).
+hash_checks() { # hash_checks KIND
+	hc_name=$(eval echo "\$${1}_name")
+	hc_ko=$work/$1.ko
+	if ! has MODULE_HASHES; then
+		hc_why="no CONFIG_MODULE_HASHES"
+	elif [ -z "$hc_name" ]; then
+		hc_why=$(why_not "$1.ko")
+	else
+		hc_why=
+	fi
+	for call in init finit; do
+		desc="$1: a known module ($hc_name) loads through ${call}_module"
+		desc="$desc without tainting the kernel"
+		if [ -n "$hc_why" ]; then
+			ktap_test_skip "$desc: $hc_why"
+			continue
+		fi
+		t0=$(tainted)
+		load $call "$hc_ko"
+		got=$(outcome "$hc_name")
+		if [ "$got" = ok ] && [ "$(tainted)" = "$t0" ]; then
+			ktap_test_pass "$desc"
+		else
+			ktap_test_fail "$desc: got $got, taint $t0 then $(tainted)"
+		fi
+	done
+
+	# Not in .module_hashes: a byte appended, which the loader ignores.
+	bad=$work/$1-appended.ko
+	if [ -z "$hc_why" ]; then
+		cp "$hc_ko" "$bad"
+		printf '\0' >> "$bad"
+		digest=$(sha256sum "$bad" | cut -d' ' -f1)
+		line="module with sha256 $digest is not in .module_hashes"
+	fi
+	for call in init finit; do
+		if [ -n "$rejected" ]; then
+			desc="$1: a copy with a byte appended is rejected through ${call}_module"
+		else
+			desc="$1: a copy with a byte appended loads through ${call}_module"
+			desc="$desc and taints the kernel (E)"
+		fi
+		desc2="$1: the log names the digest of that copy (${call}_module)"
+		if [ -n "$hc_why" ]; then
+			ktap_test_skip "$desc: $hc_why"
+			ktap_test_skip "$desc2: $hc_why"
+			continue
+		fi
+		before=$(dmesg | grep -c "$line")
+		load $call "$bad"
+		got=$(outcome "$hc_name")
+		if [ -n "$rejected" ] && [ "$got" = "$rejected" ]; then
+			ktap_test_pass "$desc"
+		elif [ -z "$rejected" ] && [ "$got" = E ] &&
+		     [ $(($(tainted) & TAINT_UNSIGNED_MODULE)) != 0 ]; then
+			ktap_test_pass "$desc"
+		else
+			ktap_test_fail "$desc: got $got, taint $(tainted)"
+		fi
+		after=$(dmesg | grep -c "$line")
+		if [ "$after" = $((before + 1)) ]; then
+			ktap_test_pass "$desc2"
+		else
+			ktap_test_fail "$desc2: $((after - before)) lines say: $line"
+		fi
+	done
+
+	desc="$1: a forced load (MODULE_INIT_IGNORE_MODVERSIONS) is not accepted by its hash"
+	if [ -n "$hc_why" ]; then
+		ktap_test_skip "$desc: $hc_why"
 		return
 	fi
-	if [ "$call" = init ]; then
-		result=$($modload init "$dir/$file")
+	load finit "$hc_ko" 1
+	got=$(outcome "$hc_name")
+	if [ "$got" = "${rejected:-E}" ]; then
+		ktap_test_pass "$desc"
 	else
-		result=$($modload finit "$dir/$file" "$flags")
+		ktap_test_fail "$desc: expected ${rejected:-E}, got $got"
 	fi
-	case $result in
-	loaded)
-		taint=$(cat "/sys/module/$module/taint" 2>/dev/null)
-		rmmod "$module" || echo "# could not unload $module"
-		got=ok
-		case $taint in *E*) got=E ;; esac
-		;;
-	"error "*)
-		got=$(errno_word "${result#error }")
-		;;
-	*)
-		got="modload failed: $result"
-		;;
-	esac
-	if [ "$got" = "$want" ]; then
-		ok "$what"
+}
+# The kernel logs an unknown digest at most 10 times in 5 seconds: let the
+# lines of earlier loads age.
+has MODULE_HASHES && sleep 6
+hash_checks c
+hash_checks rust
+
+# The table.
+try() { # try FILE MODULE CALL FLAGS WANT
+	desc="$1 via ${3}_module (flags $4): expect $5"
+	if [ "$5" = - ]; then
+		ktap_test_skip "$desc: not applicable"
+		return
+	fi
+	tr_path=$(path_of "$1")
+	if [ -z "$tr_path" ]; then
+		ktap_test_skip "$desc: $(why_not "$1")"
+		return
+	fi
+	load "$3" "$tr_path" "$4"
+	got=$(outcome "$2")
+	if [ "$got" = "$5" ]; then
+		ktap_test_pass "$desc"
 	else
-		not_ok "$what, got $got"
+		ktap_test_fail "$desc, got $got"
 	fi
 }
 
-grep -v '^#' "$table" | while read -r line; do
-	[ -n "$line" ] || continue
-	set -- $line
-	file=$1 module=$2 call=$3 flags=$4
+grep -v '^#' "$table" > "$work/rows"
+while read -r file module call flags rest; do
+	[ -n "$file" ] || continue
+	set -- $file $module $call $flags $rest
 	eval "want=\${$col}"
+	# Without CONFIG_MODULE_DECOMPRESS, MODULE_INIT_COMPRESSED_FILE is
+	# refused whatever the file.
+	[ "$want" = - ] || [ $((flags & 4)) = 0 ] || has MODULE_DECOMPRESS || want=NOTSUP
+	case $module in
+	c|rust) eval "module=\$${module}_name" ;;
+	esac
+	[ -n "$(path_of "$file")" ] || [ "$want" = - ] || [ -f "$work/$file.reported" ] || {
+		ktap_print_msg "$file: not available: $(why_not "$file")"
+		: > "$work/$file.reported"
+	}
 	case $call in
 	both) try "$file" "$module" init "$flags" "$want"
 	      try "$file" "$module" finit "$flags" "$want" ;;
 	*) try "$file" "$module" "$call" "$flags" "$want" ;;
 	esac
-done > /tmp/module_auth.tap
-cat /tmp/module_auth.tap
-total=$(grep -c '^ok\|^not ok' /tmp/module_auth.tap)
-echo "1..$total"
-! grep -q '^not ok' /tmp/module_auth.tap
+done < "$work/rows"
+
+desc="no module loaded unauthenticated (taint E) while enforcing"
+if [ -z "$rejected" ]; then
+	ktap_test_skip "$desc: not enforcing"
+elif [ "$e_at_start" != 0 ]; then
+	ktap_test_skip "$desc: the kernel was tainted E before the test"
+elif [ $(($(tainted) & TAINT_UNSIGNED_MODULE)) = 0 ]; then
+	ktap_test_pass "$desc"
+else
+	ktap_test_fail "$desc: taint $(tainted)"
+fi
+
+ktap_finished
