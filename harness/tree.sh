@@ -258,7 +258,10 @@ cmd_export() {
 			harness_git format-patch -1 --stdout --no-signature --zero-commit \
 				"$c" -- "${edits[@]}" > "$tmp/patches/$name"
 		else
-			harness_git log -1 --format='From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001%nFrom: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c" > "$tmp/patches/$name"
+			# A patch without a diff: its header and message, without
+			# the blank lines git log leaves at the end.
+			harness_git log -1 --format='From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001%nFrom: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c" |
+				sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$tmp/patches/$name"
 		fi
 		echo "$name" >> "$tmp/series"
 		for f in "${news[@]}"; do
