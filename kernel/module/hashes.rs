@@ -182,12 +182,7 @@ mod tests {
     fn section(count: u32, digests: &[Digest], padding: usize) -> Result<KVec<u8>> {
         let mut s = KVec::new();
         s.extend_from_slice(MAGIC, GFP_KERNEL)?;
-        for field in [
-            VERSION,
-            ALGO_SHA256,
-            count,
-            DIGEST_SIZE as u32,
-        ] {
+        for field in [VERSION, ALGO_SHA256, count, DIGEST_SIZE as u32] {
             s.extend_from_slice(&field.to_le_bytes(), GFP_KERNEL)?;
         }
         for d in digests {
