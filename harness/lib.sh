@@ -132,6 +132,13 @@ compressed_suffix() {
 		-e 's/^CONFIG_MODULE_COMPRESS_GZIP=y$/.gz/p' "$1"
 }
 
+# section_bytes ELF SECTION: the size of a section in bytes (empty if none).
+section_bytes() {
+	local hex
+	hex=$(llvm-readelf-19 -S -W "$1" | awk -v s="$2" '$2 == s { print $6 }')
+	[ -z "$hex" ] || echo $((16#$hex))
+}
+
 flip_byte() { # flip_byte FILE OFFSET
 	local b
 	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')

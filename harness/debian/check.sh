@@ -45,7 +45,7 @@ if step "build Debian's cloud-amd64 configuration (GCC)" "$here/build.sh" &&
 	figure "digests in vmlinux's table" \
 		"$("$(hash_tool)" list "$obj/vmlinux" | wc -l)"
 	figure ".module_hashes bytes" \
-		"$(llvm-readelf-19 -S -W "$obj/vmlinux" | awk '$2 == ".module_hashes" { print strtonum("0x" $6) }')"
+		"$(section_bytes "$obj/vmlinux" .module_hashes)"
 	figure "size vmlinux (text data bss)" "$(size "$obj/vmlinux" | awk 'NR == 2 { print $1, $2, $3 }')"
 	if step "a trixie system with the packages (mmdebstrap, dpkg, dkms, dracut)" \
 		"$here/image.sh" "$obj/packages/deb" "$image"; then

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build Debian's own cloud-amd64 configuration of 7.3.4 with the series, as
+# Debian builds it (GCC; Rust with rustc and bindgen), in $BUILD/debian-cloud:
+# Debian's configuration (harness/debian/cloud-amd64.pin), then
+# configs/hash-or-sig.config and configs/debian/cloud-amd64.config.
+# check-packages.sh debian-cloud deb packages it with make bindeb-pkg.
+#
+# Usage: build.sh
+#
+# Environment: BUILD, JOBS, CCACHE (see lib.sh).
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/cloud-amd64.pin"
+
+use_build_dir
+export KERNEL_TOOLCHAIN=gcc
+
+# Debian's configuration, pinned: the .deb and the file inside it.
+dl=$BUILD/dl/debian-cloud
+config=$dl/config
+mkdir -p "$dl"
+if ! [ -f "$config" ] || ! check_sha256 "$config" "$PIN_CONFIG_SHA256" 2>/dev/null; then
+	deb=$dl/${PIN_PACKAGE}_${PIN_VERSION//:/%3a}_amd64.deb
+	if ! [ -f "$deb" ] || ! check_sha256 "$deb" "$PIN_DEB_SHA256" 2>/dev/null; then
+		rm -f "$deb"
+		apt_download "$dl" "$PIN_SUITE" "$PIN_PACKAGE=$PIN_VERSION"
+		check_sha256 "$deb" "$PIN_DEB_SHA256" ||
+			die "$deb does not match the pinned sha256; refusing it"
+	fi
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$PIN_CONFIG" > "$config.tmp" ||
+		die "cannot extract $PIN_CONFIG from $deb"
+	check_sha256 "$config.tmp" "$PIN_CONFIG_SHA256" ||
+		die "$PIN_CONFIG does not match the pinned sha256; refusing it"
+	mv "$config.tmp" "$config"
+fi
+
+"$root/harness/check-toolchain.sh"
+"$root/harness/tree.sh" sync
+src=$BUILD/src
+obj=$BUILD/debian-cloud
+mkdir -p "$obj"
+"$root/harness/configure-kernel.sh" --base "$config" hash-or-sig+debian/cloud-amd64 "$src" "$obj"
+
+kbuild() {
+	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" "$@"
+}
+
+info "building Debian's cloud-amd64 configuration in $obj"
+start=$SECONDS
+kbuild all
+echo "$((SECONDS - start))" > "$obj/.harness-build-seconds"
+info "built in $((SECONDS - start)) s"

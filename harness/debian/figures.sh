@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What MODULE_HASHES costs on Debian's configuration, side by side: the
+# build of build.sh (MODULE_HASHES and MODULE_SIG), and the same
+# configuration with MODULE_HASHES alone and with MODULE_SIG alone
+# (configs/debian/hashes-only.config, sig-only.config), each built in a
+# directory of its own (ccache makes the second and third cheap) and
+# booted under QEMU with the same memory and a minimal initramfs that
+# prints MemTotal.  Prints one table: size vmlinux (text, data, bss), the
+# .module_hashes section, MemTotal, and the time of the hashing step in
+# the build.
+#
+# Usage: figures.sh   (after build.sh)
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+use_build_dir
+export KERNEL_TOOLCHAIN=gcc
+src=$BUILD/src
+config=$BUILD/dl/debian-cloud/config
+[ -f "$config" ] && [ -f "$BUILD/debian-cloud/vmlinux" ] || die "run harness/debian/build.sh first"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A minimal initramfs: busybox prints MemTotal and powers off.
+mkdir -p "$tmp/initramfs/bin" "$tmp/initramfs/proc"
+cp "$(command -v busybox)" "$tmp/initramfs/bin/busybox"
+cat > "$tmp/initramfs/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox grep MemTotal /proc/meminfo
+/bin/busybox poweroff -f
+EOF
+chmod +x "$tmp/initramfs/init"
+(cd "$tmp/initramfs" && find . | cpio -o -H newc --quiet) > "$tmp/initramfs.cpio"
+
+memtotal() { # memtotal BZIMAGE
+	timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 1 -kernel "$1" \
+		-initrd "$tmp/initramfs.cpio" -append "console=ttyS0 panic=-1 quiet" \
+		-display none -monitor none -serial stdio -no-reboot < /dev/null 2>&1 |
+		tr -d '\r' | awk '/^MemTotal:/ { print $2 " kB" }'
+}
+
+printf '%-40s %-26s %-14s %-12s %-14s %s\n' configuration "size vmlinux (text data bss)" \
+	.module_hashes MemTotal "hashing step" "strip step"
+for variant in both hashes-only sig-only; do
+	case $variant in
+	both)	obj=$BUILD/debian-cloud fragments=hash-or-sig+debian/cloud-amd64 ;;
+	*)	obj=$BUILD/debian-cloud-$variant fragments=hash-or-sig+debian/cloud-amd64+debian/$variant ;;
+	esac
+	mkdir -p "$obj"
+	"$root/harness/configure-kernel.sh" --base "$config" "$fragments" "$src" "$obj" >&2
+	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" all > "$tmp/build.log" 2>&1 ||
+		{ grep -v 'die__\|DW_TAG' "$tmp/build.log" | tail -n 30; die "cannot build $variant"; }
+	sizes=$(size "$obj/vmlinux" | awk 'NR == 2 { print $1, $2, $3 }')
+	table=$(section_bytes "$obj/vmlinux" .module_hashes)
+	[ -z "$table" ] || table="$table bytes"
+	step=- strip_step=-
+	if [ -n "$table" ]; then
+		# The step the series adds to a build: hash every module and
+		# write the table (cold page cache aside, as in the build).
+		cp "$obj/vmlinux" "$tmp/vmlinux"
+		start=$(date +%s.%N)
+		(cd "$obj" && scripts/module-hashes/module-hashes write --objtree . --order modules.order \
+			--vmlinux "$tmp/vmlinux" $(grep -qx CONFIG_MODULE_INSTALL_STRIP=y .config &&
+						   echo --image-suffix .stripped) -j "$(nproc)")
+		step=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f s", e - s }')
+		# And the stripping that MODULE_INSTALL_STRIP moves into the
+		# build (modules_install did it before), on one core.
+		start=$(date +%s.%N)
+		sed 's/\.o$/.ko/' "$obj/modules.order" | while read -r ko; do
+			strip --strip-debug -o "$tmp/stripped.ko" "$obj/$ko"
+		done
+		strip_step=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f s", e - s }')
+	fi
+	printf '%-40s %-26s %-14s %-12s %-14s %s\n' "$variant ($fragments)" "$sizes" "${table:--}" \
+		"$(memtotal "$obj/arch/x86/boot/bzImage")" "$step" "$strip_step"
+done
