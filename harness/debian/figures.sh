@@ -4,10 +4,13 @@
 # What MODULE_HASHES costs on Debian's configuration, side by side: the
 # build of build.sh (MODULE_HASHES and MODULE_SIG), and the same
 # configuration with MODULE_HASHES alone and with MODULE_SIG alone
-# (configs/debian/hashes-only.config, sig-only.config), each built in a
-# directory of its own (ccache makes the second and third cheap) and
-# booted under QEMU with the same memory and a minimal initramfs that
-# prints MemTotal.  Prints one table: size vmlinux (text, data, bss), the
+# (configs/debian/hashes-only.config, sig-only.config), each booted under
+# QEMU with the same memory and a minimal initramfs that prints MemTotal.
+# The variants are built in build.sh's directory, one after the other,
+# which is then configured and built as build.sh left it: kbuild
+# recompiles only the few files that depend on the options that differ.
+# A directory of its own per variant would recompile everything, because
+# ccache keys objects with debug information on the build directory.  Prints one table: size vmlinux (text, data, bss), the
 # .module_hashes section, MemTotal, and the time of the hashing step in
 # the build.
 #
@@ -45,15 +48,22 @@ memtotal() { # memtotal BZIMAGE
 
 printf '%-40s %-26s %-14s %-12s %-14s %s\n' configuration "size vmlinux (text data bss)" \
 	.module_hashes MemTotal "hashing step" "strip step"
+obj=$BUILD/debian-cloud
+# build_variant FRAGMENTS: configure and build build.sh's directory so.
+build_variant() {
+	"$root/harness/configure-kernel.sh" --base "$config" "$1" "$src" "$obj" >&2
+	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" all > "$tmp/build.log" 2>&1 ||
+		{ grep -v 'die__\|DW_TAG' "$tmp/build.log" | tail -n 30; die "cannot build $1"; }
+}
+both=hash-or-sig+debian/cloud-amd64
+# Whatever happens, leave the directory as build.sh made it.
+trap 'build_variant "$both" || true; rm -rf "$tmp"' EXIT
 for variant in both hashes-only sig-only; do
 	case $variant in
-	both)	obj=$BUILD/debian-cloud fragments=hash-or-sig+debian/cloud-amd64 ;;
-	*)	obj=$BUILD/debian-cloud-$variant fragments=hash-or-sig+debian/cloud-amd64+debian/$variant ;;
+	both)	fragments=$both ;;
+	*)	fragments=$both+debian/$variant ;;
 	esac
-	mkdir -p "$obj"
-	"$root/harness/configure-kernel.sh" --base "$config" "$fragments" "$src" "$obj" >&2
-	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" all > "$tmp/build.log" 2>&1 ||
-		{ grep -v 'die__\|DW_TAG' "$tmp/build.log" | tail -n 30; die "cannot build $variant"; }
+	build_variant "$fragments"
 	sizes=$(size "$obj/vmlinux" | awk 'NR == 2 { print $1, $2, $3 }')
 	table=$(section_bytes "$obj/vmlinux" .module_hashes)
 	[ -z "$table" ] || table="$table bytes"
