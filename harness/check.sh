@@ -17,19 +17,6 @@ cd "$root"
 use_build_dir
 full=${1:-}
 
-declare -a names results
-step() {
-	local name=$1 start=$SECONDS
-	shift
-	echo "=== $name"
-	if "$@"; then
-		results+=("pass")
-	else
-		results+=("FAIL")
-	fi
-	names+=("$name ($((SECONDS - start))s)")
-}
-
 # boot CONFIG APPEND: a scripted guest run of a built configuration.
 boot() {
 	APPEND="$2" "$here/qemu.sh" "$1"
@@ -203,12 +190,4 @@ if [ "$full" = full ]; then
 	step "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"
 fi
 
-echo
-echo "=== summary"
-pass=0 fail=0
-for i in "${!names[@]}"; do
-	printf '%-5s %s\n' "${results[$i]}" "${names[$i]}"
-	if [ "${results[$i]}" = pass ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-done
-echo "check: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+step_summary check

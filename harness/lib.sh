@@ -132,6 +132,32 @@ compressed_suffix() {
 		-e 's/^CONFIG_MODULE_COMPRESS_GZIP=y$/.gz/p' "$1"
 }
 
+# The steps of a test run (check.sh, debian/check.sh).  step NAME
+# COMMAND...: runs COMMAND under a heading, records pass or FAIL with its
+# time, and returns its status, so that later steps can depend on it.
+# step_summary WHAT: prints every step and fails when any failed.
+step_names=() step_results=()
+step() {
+	local name=$1 start=$SECONDS status=0
+	shift
+	echo "=== $name"
+	"$@" || status=$?
+	if [ $status = 0 ]; then step_results+=(pass); else step_results+=(FAIL); fi
+	step_names+=("$name ($((SECONDS - start))s)")
+	return $status
+}
+step_summary() {
+	local i pass=0 fail=0
+	echo
+	echo "=== summary"
+	for i in "${!step_names[@]}"; do
+		printf '%-5s %s\n' "${step_results[$i]}" "${step_names[$i]}"
+		if [ "${step_results[$i]}" = pass ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	done
+	echo "$1: $pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
+
 # section_bytes ELF SECTION: the size of a section in bytes (empty if none).
 section_bytes() {
 	local hex

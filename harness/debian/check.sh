@@ -25,15 +25,6 @@ use_build_dir
 obj=$BUILD/debian-cloud
 image=$BUILD/debian-image
 
-declare -a names results
-step() {
-	local name=$1 start=$SECONDS
-	shift
-	echo "=== $name"
-	if "$@"; then results+=(pass); else results+=(FAIL); fi
-	names+=("$name ($((SECONDS - start))s)")
-}
-
 figures=()
 figure() { figures+=("$(printf '%-44s %s' "$1" "$2")"); }
 
@@ -70,12 +61,4 @@ echo
 echo "=== figures"
 printf '%s\n' "${figures[@]}"
 [ ! -s "$obj/figures.txt" ] || { echo; cat "$obj/figures.txt"; }
-echo
-echo "=== summary"
-pass=0 fail=0
-for i in "${!names[@]}"; do
-	printf '%-5s %s\n' "${results[$i]}" "${names[$i]}"
-	if [ "${results[$i]}" = pass ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-done
-echo "check-debian: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+step_summary check-debian
