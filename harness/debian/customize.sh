@@ -76,6 +76,7 @@ in_root "/lib/modules/$krel/build/scripts/sign-file" sha256 /tmp/other-key.pem /
 	/usr/local/lib/module-hashes/hello_dkms-unsigned.ko /usr/local/lib/module-hashes/hello_dkms-other-key.ko
 rm -f "$sysroot/tmp/other-key.pem"
 
+install -D -m 644 "$root/harness/guest/tap.sh" "$sysroot/usr/local/lib/module-hashes/tap.sh"
 install -D -m 755 "$here/guest/module-hashes-checks" "$sysroot/usr/local/sbin/module-hashes-checks"
 install -D -m 644 "$here/guest/module-hashes-checks.service" \
 	"$sysroot/etc/systemd/system/module-hashes-checks.service"
