@@ -16,7 +16,11 @@
 # finit_module(2) (with the modload helper, which never falls back from one
 # to the other), and checks the outcome, the errno and the module's taint
 # against the column of module_auth.table for this kernel's configuration
-# and boot mode.  Every module that loads is unloaded.
+# and boot mode, and, for a module that loads, how the kernel says it
+# authenticated it (/sys/module/NAME/authentication: "hash" for a module
+# whose digest is known, "signature", or "none" with the taint E; no such
+# file on a kernel that authenticates nothing).  Every module that loads
+# is unloaded.
 #
 # On a CONFIG_MODULE_HASHES kernel it also checks that a known module loads
 # without tainting the kernel, that a copy with a byte appended is not
@@ -147,6 +151,12 @@ column=$class:$mode
 col=$(grep '^# file ' "$table" | tr -s ' ' '\n' | grep -n -x "$column" | cut -d: -f1)
 [ -n "$col" ] || { ktap_print_header; ktap_exit_fail_msg "no column $column in $table"; }
 col=$((col - 1))	# the leading '#' is a field of the header only
+# The hashes-only default column says which modules are known by hash: in
+# a kernel with hashes and signatures, a module that loads untainted there
+# is authenticated by its hash, any other by its signature.
+col_hd=$(grep '^# file ' "$table" | tr -s ' ' '\n' | grep -n -x "H:d" | cut -d: -f1)
+[ -n "$col_hd" ] || { ktap_print_header; ktap_exit_fail_msg "no column H:d in $table"; }
+col_hd=$((col_hd - 1))
 case $mode in
 e) rejected=KEY ;;
 i|c) rejected=PERM ;;
@@ -481,11 +491,15 @@ load() {
 
 # outcome MODULE: the word of the table for $res, after load: ok or E (the
 # module's taint) for a module that loaded, which is then unloaded, or the
-# errno.
+# errno.  $oc_auth is then what the module's authentication attribute said
+# ("absent" without one).
 outcome() {
+	oc_auth=
 	case $res in
 	loaded)
 		oc_taint=$(cat "/sys/module/$1/taint" 2>/dev/null)
+		oc_auth=$(cat "/sys/module/$1/authentication" 2>/dev/null) || oc_auth=absent
+		echo "$oc_auth" > "$work/auth"
 		rmmod "$1" || echo "# could not unload $1" >&2
 		case $oc_taint in
 		*E*) echo E ;;
@@ -500,6 +514,31 @@ outcome() {
 	"error "*) echo "${res#error }" ;;
 	*) echo "modload failed: $res" ;;
 	esac
+}
+
+# expected_auth WORD [H:d WORD]: the authentication attribute of a module
+# whose outcome is WORD (ok or E), given its outcome in the hashes-only
+# default column.
+expected_auth() {
+	case $class:$1 in
+	N:*) echo absent ;;
+	*:E) echo none ;;
+	H:ok) echo hash ;;
+	S:ok) echo signature ;;
+	HS:ok) if [ "${2:-ok}" = ok ]; then echo hash; else echo signature; fi ;;
+	esac
+}
+
+# auth_matches WORD [H:d WORD]: after outcome, whether the attribute of a
+# module that loaded is the expected one; if not, $auth_why says why.
+auth_matches() {
+	auth_why=
+	case $1 in ok|E) ;; *) return 0 ;; esac
+	am_got=$(cat "$work/auth" 2>/dev/null)
+	am_want=$(expected_auth "$1" "${2:-}")
+	[ "$am_got" = "$am_want" ] && return 0
+	auth_why="authentication '$am_got', expected '$am_want'"
+	return 1
 }
 
 # The plan: the checks of a known and a tampered module (7 for each
@@ -533,10 +572,11 @@ hash_checks() { # hash_checks KIND
 		t0=$(tainted)
 		load $call "$hc_ko"
 		got=$(outcome "$hc_name")
-		if [ "$got" = ok ] && [ "$(tainted)" = "$t0" ]; then
+		if [ "$got" = ok ] && [ "$(tainted)" = "$t0" ] && auth_matches ok; then
 			ktap_test_pass "$desc"
 		else
-			ktap_test_fail "$desc: got $got, taint $t0 then $(tainted)"
+			desc="$desc: got $got, taint $t0 then $(tainted)"
+			ktap_test_fail "$desc${auth_why:+, $auth_why}"
 		fi
 	done
 
@@ -567,10 +607,10 @@ hash_checks() { # hash_checks KIND
 		if [ -n "$rejected" ] && [ "$got" = "$rejected" ]; then
 			ktap_test_pass "$desc"
 		elif [ -z "$rejected" ] && [ "$got" = E ] &&
-		     [ $(($(tainted) & TAINT_UNSIGNED_MODULE)) != 0 ]; then
+		     [ $(($(tainted) & TAINT_UNSIGNED_MODULE)) != 0 ] && auth_matches E; then
 			ktap_test_pass "$desc"
 		else
-			ktap_test_fail "$desc: got $got, taint $(tainted)"
+			ktap_test_fail "$desc: got $got, taint $(tainted)${auth_why:+, $auth_why}"
 		fi
 		after=$(dmesg | grep -c "$line")
 		if [ "$after" = $((before + 1)) ]; then
@@ -587,10 +627,10 @@ hash_checks() { # hash_checks KIND
 	fi
 	load finit "$hc_ko" 1
 	got=$(outcome "$hc_name")
-	if [ "$got" = "${rejected:-E}" ]; then
+	if [ "$got" = "${rejected:-E}" ] && auth_matches "$got"; then
 		ktap_test_pass "$desc"
 	else
-		ktap_test_fail "$desc: expected ${rejected:-E}, got $got"
+		ktap_test_fail "$desc: expected ${rejected:-E}, got $got${auth_why:+, $auth_why}"
 	fi
 }
 # The kernel logs an unknown digest at most 10 times in 5 seconds: let the
@@ -600,7 +640,7 @@ hash_checks c
 hash_checks rust
 
 # The table.
-try() { # try FILE MODULE CALL FLAGS WANT
+try() { # try FILE MODULE CALL FLAGS WANT H:d-WANT
 	desc="$1 via ${3}_module (flags $4): expect $5"
 	if [ "$5" = - ]; then
 		ktap_test_skip "$desc: not applicable"
@@ -611,12 +651,15 @@ try() { # try FILE MODULE CALL FLAGS WANT
 		ktap_test_skip "$desc: $(why_not "$1")"
 		return
 	fi
+	rm -f "$work/auth"
 	load "$3" "$tr_path" "$4"
 	got=$(outcome "$2")
-	if [ "$got" = "$5" ]; then
-		ktap_test_pass "$desc"
-	else
+	if [ "$got" != "$5" ]; then
 		ktap_test_fail "$desc, got $got"
+	elif ! auth_matches "$got" "$6"; then
+		ktap_test_fail "$desc, got $got but $auth_why"
+	else
+		ktap_test_pass "$desc"
 	fi
 }
 
@@ -625,6 +668,7 @@ while read -r file module call flags rest; do
 	[ -n "$file" ] || continue
 	set -- $file $module $call $flags $rest
 	eval "want=\${$col}"
+	eval "want_hd=\${$col_hd}"
 	# Without CONFIG_MODULE_DECOMPRESS, MODULE_INIT_COMPRESSED_FILE is
 	# refused whatever the file.
 	[ "$want" = - ] || [ $((flags & 4)) = 0 ] || has MODULE_DECOMPRESS || want=NOTSUP
@@ -636,9 +680,9 @@ while read -r file module call flags rest; do
 		: > "$work/$file.reported"
 	}
 	case $call in
-	both) try "$file" "$module" init "$flags" "$want"
-	      try "$file" "$module" finit "$flags" "$want" ;;
-	*) try "$file" "$module" "$call" "$flags" "$want" ;;
+	both) try "$file" "$module" init "$flags" "$want" "$want_hd"
+	      try "$file" "$module" finit "$flags" "$want" "$want_hd" ;;
+	*) try "$file" "$module" "$call" "$flags" "$want" "$want_hd" ;;
 	esac
 done < "$work/rows"
 
