@@ -59,10 +59,10 @@ export:
 	$(H)/tree.sh export
 
 kernel:
-	$(H)/build-kernel.sh $(CONFIG)
+	$(H)/build.sh $(CONFIG)
 
 qemu:
-	$(H)/qemu.sh $(CONFIG)
+	$(H)/boot.sh $(CONFIG)
 
 series:
 	$(H)/tree.sh series
@@ -85,7 +85,7 @@ lint: setup
 	$(H)/lint.sh $(GATES)
 
 check-series: setup
-	$(H)/check-series.sh
+	$(H)/checks.sh series
 
 demo: setup
 	$(H)/demo.sh

@@ -42,6 +42,38 @@ kmake() {
 	fi
 }
 
+# config_fragments NAME [--no-base]: the fragment files of configuration
+# NAME, one per line, configs/base.config first (unless --no-base): NAME
+# joins configs/<part>.config names with '+' (debian/cloud-amd64 is a part).
+config_fragments() {
+	local part parts
+	[ "${2:-}" = --no-base ] || echo "$root/configs/base.config"
+	IFS=+ read -r -a parts <<< "$1"
+	for part in "${parts[@]}"; do
+		[ -n "$part" ] && [ -f "$root/configs/$part.config" ] && [ "$part" != base ] ||
+			die "no configuration '$part'; they are:" \
+			    "$(cd "$root/configs" && ls *.config | sed 's/\.config$//' | grep -vx base | tr '\n' ' ')"
+		echo "$root/configs/$part.config"
+	done
+}
+
+# check_toolchain: the tools a kernel build and a boot need are there, or
+# say which are missing (make setup installs them on Debian).
+check_toolchain() {
+	local tool missing=()
+	for tool in clang-19 ld.lld-19 llvm-nm-19 llvm-ar-19 llvm-objcopy-19 \
+		    rustc cargo bindgen make flex bison bc cpio xz zstd perl \
+		    qemu-system-x86_64 busybox gcc; do
+		command -v "$tool" >/dev/null || missing+=("$tool")
+	done
+	[ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/core" ] ||
+		missing+=("rust-src (rustup component add rust-src)")
+	for tool in /usr/include/libelf.h /usr/include/openssl/ssl.h; do
+		[ -f "$tool" ] || missing+=("$tool")
+	done
+	[ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}; run 'make setup' (Debian) or see README.md"
+}
+
 die() {
 	echo "harness: error: $*" >&2
 	exit 1
@@ -165,10 +197,39 @@ section_bytes() {
 	[ -z "$hex" ] || echo $((16#$hex))
 }
 
-flip_byte() { # flip_byte FILE OFFSET
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 0xff)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+# flip_byte FILE OFFSET, one definition for the host and the guest.
+. "$root/harness/guest/tap.sh"
+
+# table_layout: the .module_hashes layout, from include/linux/module_hashes.h
+# (the one definition; every check reads it from here), as shell
+# assignments: magic (hex of its 8 bytes), version, algo, header (size),
+# count_at (offset of count), digest (bytes per digest).
+table_layout() {
+	local prog=$BUILD/tools/table-layout
+	if ! [ -x "$prog" ] || [ "$root/include/linux/module_hashes.h" -nt "$prog" ]; then
+		mkdir -p "$BUILD/tools"
+		gcc -x c -o "$prog" - <<-EOF || die "cannot compile the layout of module_hashes.h"
+		#include <linux/types.h>
+		#include <stddef.h>
+		#include <stdio.h>
+		typedef __u8 u8;
+		#include "$root/include/linux/module_hashes.h"
+		int main(void)
+		{
+			const unsigned char m[8] = MODULE_HASHES_MAGIC;
+			printf("magic=");
+			for (int i = 0; i < 8; i++)
+				printf("%02x", m[i]);
+			printf(" version=%d algo=%d header=%zu count_at=%zu digest=%d\\n",
+			       MODULE_HASHES_VERSION, MODULE_HASHES_ALGO_SHA256,
+			       sizeof(struct module_hashes_header),
+			       offsetof(struct module_hashes_header, count),
+			       MODULE_HASHES_SHA256_SIZE);
+			return 0;
+		}
+		EOF
+	fi
+	"$prog"
 }
 
 # comment_middle MODULE: the offset of the middle of .comment, a section

@@ -204,8 +204,8 @@ lint_make() {
 }
 
 configure_lint() {
-	"$here/check-toolchain.sh" &&
-	"$here/configure-kernel.sh" hashes "$src" "$lint_obj" 2> >(grep -v "does not exist\|Creating one" >&2)
+	"$here/build.sh" --configure-only --src "$src" --obj "$lint_obj" hashes \
+		2> >(grep -v "does not exist\|Creating one" >&2)
 }
 
 # check_log LOG WHAT: fail when LOG has diagnostics in the series' files.

@@ -44,7 +44,7 @@ build_in() { # build_in CONFIG DIR [TARGET...]: build in DIR, reproducibly
 	shift 2
 	KCFLAGS="-ffile-prefix-map=$dir/$config/=" \
 	KRUSTFLAGS="--remap-path-prefix=$dir/$config/=" \
-	BUILD=$dir "$here/build-kernel.sh" "$config" "$@" >> "$dir/build.log" 2>&1 ||
+	BUILD=$dir "$here/build.sh" "$config" "$@" >> "$dir/build.log" 2>&1 ||
 		{ tail -n 30 "$dir/build.log" >&2; die "build of $config in $dir failed"; }
 }
 
@@ -52,7 +52,7 @@ build_once() { # build_once CONFIG DIR
 	local config=$1 dir=$2
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	# build-kernel.sh builds into $BUILD/$config, so give each build its
+	# build.sh builds into $BUILD/$config, so give each build its
 	# own BUILD whose src is the shared tree.
 	ln -s "$BUILD/src" "$dir/src"
 	ln -s "$BUILD/dl" "$dir/dl"
@@ -62,21 +62,21 @@ build_once() { # build_once CONFIG DIR
 # unsort_table VMLINUX: reverse the digests of the .module_hashes table in
 # place (the header stays; the zero padding stays at the end).
 unsort_table() {
-	local offset
+	local offset header count_at
+	eval "$(table_layout)"
 	offset=$(llvm-readelf-19 -S -W "$1" | sed 's/^ *\[ *[0-9]*\] *//' |
 		awk '$1 == ".module_hashes" { print $4 }')
 	[ -n "$offset" ] || die "$1 has no .module_hashes section"
-	python3 - "$1" "$((16#$offset))" <<'PY'
+	python3 - "$1" "$((16#$offset))" "$header" "$count_at" <<'PY'
 import struct, sys
-path, offset = sys.argv[1], int(sys.argv[2])
+path, (offset, header, count_at) = sys.argv[1], map(int, sys.argv[2:])
 with open(path, "r+b") as f:
     f.seek(offset)
-    header = f.read(24)
-    count, size = struct.unpack_from("<II", header, 16)
+    count, size = struct.unpack_from("<II", f.read(header), count_at)
     digests = [f.read(size) for _ in range(count)]
     if count < 2 or digests == digests[::-1]:
         sys.exit(f"{path}: a table of {count} digests cannot be unsorted")
-    f.seek(offset + 24)
+    f.seek(offset + header)
     f.write(b"".join(reversed(digests)))
 PY
 }

@@ -48,4 +48,4 @@ if ! command -v bindgen >/dev/null; then
 	info "installing bindgen-cli $BINDGEN_VERSION"
 	cargo install --locked "bindgen-cli@$BINDGEN_VERSION"
 fi
-"$here/check-toolchain.sh"
+check_toolchain

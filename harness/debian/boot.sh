@@ -45,4 +45,4 @@ set -e
 echo "# figure: boot-seconds-on-host $((SECONDS - start))" >> "$log.tap"
 [ $status != 124 ] || { tail -n 20 "$log.console"; die "the guest did not finish in ${QEMU_TIMEOUT:-900} s"; }
 [ $status = 0 ] || { tail -n 20 "$log.console"; die "qemu exited with $status"; }
-"$root/harness/tap-verdict.sh" "$log.tap" || { tail -n 20 "$log.console"; exit 1; }
+"$root/harness/ktap.py" "$log.tap" || { tail -n 20 "$log.console"; exit 1; }

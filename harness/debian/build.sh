@@ -5,11 +5,9 @@
 # Debian builds it (GCC; Rust with rustc and bindgen), in $BUILD/debian-cloud:
 # Debian's configuration (harness/debian/cloud-amd64.pin), then
 # configs/hash-or-sig.config and configs/debian/cloud-amd64.config.
-# check-packages.sh debian-cloud deb packages it with make bindeb-pkg.
+# checks.sh packages debian-cloud deb packages it with make bindeb-pkg.
 #
-# Usage: build.sh
-#
-# Environment: BUILD, JOBS, CCACHE (see lib.sh).
+# Usage: build.sh   (environment: BUILD, JOBS, CCACHE; see lib.sh)
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,19 +36,4 @@ if ! [ -f "$config" ] || ! check_sha256 "$config" "$PIN_CONFIG_SHA256" 2>/dev/nu
 	mv "$config.tmp" "$config"
 fi
 
-"$root/harness/check-toolchain.sh"
-"$root/harness/tree.sh" sync
-src=$BUILD/src
-obj=$BUILD/debian-cloud
-mkdir -p "$obj"
-"$root/harness/configure-kernel.sh" --base "$config" hash-or-sig+debian/cloud-amd64 "$src" "$obj"
-
-kbuild() {
-	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" "$@"
-}
-
-info "building Debian's cloud-amd64 configuration in $obj"
-start=$SECONDS
-kbuild all
-echo "$((SECONDS - start))" > "$obj/.harness-build-seconds"
-info "built in $((SECONDS - start)) s"
+"$root/harness/build.sh" --base "$config" --obj "$BUILD/debian-cloud" hash-or-sig+debian/cloud-amd64

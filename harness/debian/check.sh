@@ -4,7 +4,7 @@
 # make check-debian: a real Debian system on our kernel.  Debian's own
 # cloud-amd64 configuration with the hash-or-signature setup is built with
 # GCC and packaged with make bindeb-pkg (build.sh); the packages are
-# checked on the host (check-packages.sh); a trixie system made with
+# checked on the host (checks.sh packages); a trixie system made with
 # mmdebstrap installs them with dpkg, its hooks make the initramfs and
 # dkms builds and signs an out-of-tree module (image.sh); the system boots
 # under QEMU with the initramfs of initramfs-tools and of dracut, each
@@ -30,7 +30,7 @@ figure() { figures+=("$(printf '%-44s %s' "$1" "$2")"); }
 
 if step "build Debian's cloud-amd64 configuration (GCC)" "$here/build.sh" &&
    step "make bindeb-pkg; the packages' modules against their kernel" \
-	env KDEB_COMPRESS="${KDEB_COMPRESS:-zstd}" "$root/harness/check-packages.sh" debian-cloud deb; then
+	env KDEB_COMPRESS="${KDEB_COMPRESS:-zstd}" "$root/harness/checks.sh" packages debian-cloud deb; then
 	figure "build seconds (this run)" "$(cat "$obj/.harness-build-seconds")"
 	figure "modules in modules.order" "$(wc -l < "$obj/modules.order")"
 	figure "digests in vmlinux's table" \

@@ -51,8 +51,7 @@ printf '%-40s %-26s %-14s %-12s %-14s %s\n' configuration "size vmlinux (text da
 obj=$BUILD/debian-cloud
 # build_variant FRAGMENTS: configure and build build.sh's directory so.
 build_variant() {
-	"$root/harness/configure-kernel.sh" --base "$config" "$1" "$src" "$obj" >&2
-	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" all > "$tmp/build.log" 2>&1 ||
+	"$root/harness/build.sh" --base "$config" --obj "$obj" "$1" > "$tmp/build.log" 2>&1 ||
 		{ grep -v 'die__\|DW_TAG' "$tmp/build.log" | tail -n 30; die "cannot build $1"; }
 }
 both=hash-or-sig+debian/cloud-amd64

@@ -1,0 +1,381 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side checks of a built configuration NAME ($BUILD/NAME, build.sh NAME).
+#
+# manifest NAME   modules.hashes is sha256sum of the modules as installed
+#                 (stripped or not), and vmlinux's .module_hashes holds
+#                 exactly its digests, sorted, after module_hashes.h's header
+# installed NAME  NAME/modinst is compressed and stripped as .config says
+#                 (the build tree keeps its debug information) and accepted
+#                 by module-hashes verify; modules_install installs the same
+#                 tree with the INSTALL_MOD_STRIP .config implies, silently,
+#                 and with another (the packaging scripts pass 1), saying
+#                 once that it ignores it; it refuses modules rebuilt after
+#                 vmlinux, and make puts that right (NAME/modinst anew)
+# rebuild NAME    "rm some.ko; make" and an edit of a module's source rebuild
+#                 it, vmlinux's table and bzImage (an upstream attempt once
+#                 stopped rebuilding deleted modules)
+# kconfig         hashes-only+force keeps enforcing on a build host without
+#                 rustc: MODULE_SIG takes over, with MODULE_SIG_FORCE
+# packages NAME deb|rpm|pacman
+#                 the image package of make bindeb-pkg|binrpm-pkg|pacman-pkg
+#                 (NAME/packages/FORMAT) has every module, accepted by
+#                 module-hashes verify against its kernel image and rejected
+#                 with a byte flipped; the debug package, if any, has the
+#                 modules' debug information
+# series [--no-sync] [--boot] [--commits RANGE] [--target T]... [CONFIG]
+#                 bisectability: every commit of RANGE (base..work) builds
+#                 CONFIG (hashes) and the Ts (default: all), with options it
+#                 does not have yet dropped, in $BUILD/check-series (kept);
+#                 --boot: and passes the loading-policy matrix in four boot
+#                 modes where kernel/module/hashes.rs comes in and at the
+#                 end; --no-sync: $BUILD/src as it is
+#
+# Environment: BUILD, JOBS, CCACHE, and what tree.sh takes.
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+use_build_dir
+usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | kconfig |" \
+	"packages NAME deb|rpm|pacman | series [--no-sync] [--boot] [--commits RANGE] [--target T]... [CONFIG]"; }
+src=$BUILD/src jobs=${JOBS:-$(nproc)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+option() { grep -qx "CONFIG_$1=y" "$obj/.config"; }
+# Not grep -q: under pipefail, SIGPIPE would fail it.
+has_debug_info() { [[ $(llvm-readelf-19 -S -W "$1") == *" .debug_info "* ]]; }
+
+# hashes_build: $obj is a built MODULE_HASHES configuration; tool, its
+# module-hashes; kmake with the compiler of its .config.
+hashes_build() {
+	[ -x "$obj/scripts/module-hashes/module-hashes" ] ||
+		die "$obj is not a built CONFIG_MODULE_HASHES configuration"
+	tool=$(hash_tool)
+	! option CC_IS_GCC || export KERNEL_TOOLCHAIN=gcc
+}
+
+# verify IMAGE MODDIR: module-hashes verify, its output in $tmp/verify.
+# verify_all IMAGE MODDIR N WHAT: it accepts all N modules of WHAT.
+verify() { "$tool" verify "$1" "$2" > "$tmp/verify" 2>&1; }
+verify_all() {
+	verify "$1" "$2" || { cat "$tmp/verify"; die "module-hashes verify rejects modules of $4"; }
+	[ "$(grep -c '^OK ' "$tmp/verify")" = "$3" ] ||
+		{ cat "$tmp/verify"; die "module-hashes verify did not accept all $3 modules of $4"; }
+}
+
+check_manifest() (
+	cd "$obj"
+	[ -s modules.hashes ] || die "$obj/modules.hashes is missing or empty"
+	[ "$(wc -l < modules.hashes)" = "$(wc -l < modules.order)" ] ||
+		die "modules.hashes has $(wc -l < modules.hashes) lines, modules.order $(wc -l < modules.order)"
+	suffix=''
+	! option MODULE_INSTALL_STRIP || suffix=.stripped
+	sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
+		die "modules.hashes does not match sha256sum of the modules${suffix:+ (stripped images)}"
+
+	llvm-objcopy-19 --dump-section .module_hashes="$tmp/table" vmlinux /dev/null ||
+		die "vmlinux has no .module_hashes section"
+	local magic version algo header count_at digest
+	eval "$(table_layout)"
+	[ $((${#magic} / 2 + 8)) = "$count_at" ] && [ $((count_at + 8)) = "$header" ] ||
+		die "module_hashes.h: the header is no longer magic, version, algo, count, entry size"
+	le32() { printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+	digests=$(cut -d' ' -f1 modules.hashes | LC_ALL=C sort -u)
+	count=$(wc -l <<< "$digests")
+	expected=$magic$(le32 "$version")$(le32 "$algo")$(le32 "$count")$(le32 "$digest")
+	table=$(od -An -v -tx1 "$tmp/table" | tr -d ' \n')
+	[ "${table:0:header*2}" = "$expected" ] ||
+		die "bad .module_hashes header: ${table:0:header*2}, expected $expected"
+	[ "$(fold -w $((digest * 2)) <<< "${table:header*2:count*digest*2}")" = "$digests" ] ||
+		die ".module_hashes does not hold the sorted digests of modules.hashes"
+	[[ ${table:(header + count * digest) * 2} =~ ^0*$ ]] ||
+		die ".module_hashes has non-zero bytes after the table"
+	echo "$name: modules.hashes matches sha256sum of $count modules, and vmlinux's .module_hashes holds them sorted"
+)
+
+# install_with DIR ARGS...: modules_install into DIR with ARGS (and no
+# INSTALL_MOD_STRIP from the environment), its output in DIR.log.
+install_with() {
+	local dir=$1
+	shift
+	(unset INSTALL_MOD_STRIP; kmake "$src" "$obj" INSTALL_MOD_PATH="$dir" "$@" modules_install) > "$dir.log" 2>&1
+}
+
+check_installed() {
+	local moddir suffix f stripped=0 same other installed
+	hashes_build
+	moddir=$(echo "$obj"/modinst/lib/modules/*)
+	[ -d "$moddir/kernel" ] || die "$obj has no installed modules"
+	mapfile -t installed < <(find "$moddir/kernel" -type f | LC_ALL=C sort)
+	[ ${#installed[@]} -gt 0 ] || die "no modules in $moddir"
+	info "$name: ${#installed[@]} installed modules"
+	if option MODULE_COMPRESS_ALL; then
+		suffix=$(compressed_suffix "$obj/.config")
+		for f in "${installed[@]}"; do
+			[[ $f == *.ko$suffix ]] || die "$f is not compressed ($suffix), with MODULE_COMPRESS_ALL"
+		done
+		info "every module is compressed ($suffix)"
+	fi
+	for f in "${installed[@]}"; do
+		decompress "$f" > "$tmp/module.ko"
+		has_debug_info "$tmp/module.ko" || stripped=$((stripped + 1))
+	done
+	# The INSTALL_MOD_STRIP that .config implies, and another one.
+	same=() other=(INSTALL_MOD_STRIP=1)
+	if option MODULE_INSTALL_STRIP; then
+		[ $stripped = ${#installed[@]} ] ||
+			die "MODULE_INSTALL_STRIP, but $((${#installed[@]} - stripped)) installed modules have debug information"
+		has_debug_info "$obj/lib/test_module.ko" ||
+			die "the build tree's lib/test_module.ko lost its debug information"
+		info "every installed module is stripped; the build tree keeps the debug information"
+		same=(INSTALL_MOD_STRIP=1) other=(INSTALL_MOD_STRIP=--strip-unneeded)
+	elif option DEBUG_INFO; then
+		[ $stripped = 0 ] || die "without MODULE_INSTALL_STRIP, $stripped installed modules have no debug information"
+		info "no MODULE_INSTALL_STRIP: every installed module keeps its debug information"
+	fi
+	verify_all "$obj/vmlinux" "$moddir" ${#installed[@]} "$moddir"
+	info "module-hashes verify: all ${#installed[@]} installed modules are accepted by vmlinux"
+
+	install_with "$tmp/same" "${same[@]}" || { cat "$tmp/same.log"; die "modules_install ${same[*]} failed"; }
+	! grep -q INSTALL_MOD_STRIP "$tmp/same.log" || { cat "$tmp/same.log"; die "modules_install ${same[*]} printed a note"; }
+	diff -r "$moddir/kernel" "$tmp"/same/lib/modules/*/kernel > /dev/null ||
+		die "modules_install ${same[*]} installed other files"
+	install_with "$tmp/other" "${other[@]}" || { cat "$tmp/other.log"; die "modules_install ${other[*]} failed"; }
+	[ "$(grep -c "${other[0]} ignored for in-tree modules" "$tmp/other.log")" = 1 ] ||
+		{ cat "$tmp/other.log"; die "modules_install ${other[*]} did not say once that it ignored it"; }
+	diff -r "$moddir/kernel" "$tmp"/other/lib/modules/*/kernel > /dev/null ||
+		die "modules_install ${other[*]} installed other files than the build hashed"
+	info "modules_install ${same[*]:-without INSTALL_MOD_STRIP} and ${other[*]}: the modules vmlinux knows, a note for the latter"
+
+	kmake "$src" "$obj" -j"$jobs" CFLAGS_MODULE=-fno-optimize-sibling-calls modules > /dev/null
+	! install_with "$tmp/stale" || die "modules_install installed modules rebuilt after vmlinux"
+	grep -q "\.ko.*: not the module whose digest .*run 'make'" "$tmp/stale.log" ||
+		{ cat "$tmp/stale.log"; die "the modules_install failure does not name a stale module"; }
+	[ -z "$(find "$tmp/stale" -name '*.ko*' 2>/dev/null)" ] || die "the failed modules_install installed modules"
+	info "modules_install refuses modules rebuilt after vmlinux: $(grep -m1 'not the module' "$tmp/stale.log")"
+	kmake "$src" "$obj" -j"$jobs" > /dev/null
+	# Not necessarily the same bytes as before: pahole before 1.26 may
+	# encode module BTF in another order from one build to the next.
+	rm -rf "$obj/modinst"
+	install_with "$obj/modinst" || { cat "$obj/modinst.log"; die "modules_install failed after make"; }
+	verify_all "$obj/vmlinux" "$(echo "$obj"/modinst/lib/modules/*)" ${#installed[@]} "$obj/modinst (after make)"
+	info "after make, modules_install installs modules that vmlinux knows"
+}
+
+check_rebuild() {
+	local module=lib/test_module
+	# make_after WHAT FILE...: make; each FILE must be newer than before.
+	make_after() {
+		local what=$1 f
+		shift
+		sleep 1
+		touch "$obj/.rebuild-mark"
+		"$here/build.sh" "$name" > /dev/null
+		for f; do
+			[ "$(stat -c %.9Y "$obj/$f" 2>/dev/null)" \> "$(stat -c %.9Y "$obj/.rebuild-mark")" ] ||
+				die "$what; make did not rebuild $f"
+		done
+		check_manifest
+		info "$what; make: rebuilt $*"
+	}
+	rm -f "$obj/$module.ko"
+	make_after "rm $module.ko" $module.ko vmlinux arch/x86/boot/bzImage
+	# An edit is its mtime, so that build/src stays clean.
+	touch "$src/$module.c"
+	make_after "an edit of $module.c" $module.o $module.ko vmlinux arch/x86/boot/bzImage
+	rm -f "$obj/.rebuild-mark"
+}
+
+check_kconfig() {
+	local o=$tmp/obj
+	"$here/build.sh" --configure-only --obj "$o" hashes-only+force
+	# Without the lockdown LSM, which brings MODULE_SIG by itself.
+	"$src/scripts/config" --file "$o/.config" -d SECURITY_LOCKDOWN_LSM -d SECURITY_LOCKDOWN_LSM_EARLY
+	# olddefconfig_gives WHEN MAKE-ARG OPTION=VALUE...: after make MAKE-ARG
+	# olddefconfig, each OPTION has VALUE ('' for not set).
+	olddefconfig_gives() {
+		local when=$1 arg=$2 want value got
+		shift 2
+		kmake "$src" "$o" ${arg:+"$arg"} olddefconfig > /dev/null
+		for want; do
+			value=${want#*=}
+			got=$(sed -n "s/^CONFIG_${want%%=*}=//p" "$o/.config")
+			[ "$got" = "$value" ] ||
+				die "$when: CONFIG_${want%%=*} is '${got:-not set}', expected '${value:-not set}'"
+		done
+	}
+	olddefconfig_gives "with rustc" "" RUST=y MODULE_HASHES=y MODULE_AUTH=y MODULE_SIG_FORCE=y \
+		MODULE_SIG= SECURITY_LOCKDOWN_LSM=
+	info "with rustc: MODULE_HASHES and MODULE_SIG_FORCE, no MODULE_SIG, no lockdown LSM"
+	olddefconfig_gives "without rustc" RUSTC=/nonexistent/rustc RUST= MODULE_HASHES= \
+		MODULE_SIG=y MODULE_AUTH=y MODULE_SIG_FORCE=y
+	info "without rustc: MODULE_SIG takes over, MODULE_SIG_FORCE stays: modules are still authenticated"
+}
+
+# The packaging targets build again, with a build version of their own:
+# vmlinux and the modules' BTF are made anew (with pahole before 1.27 maybe
+# in another order), so NAME/modinst is no longer this build's afterwards.
+check_packages() {
+	local format=$1 out=$obj/packages/$1 up=${obj%/*} run=() target krel image_pkg debug_pkg='' no_debug='' image moddir modules first f
+	hashes_build
+	rm -rf "$out"
+	mkdir -p "$out"
+	krel=$(kmake "$src" "$obj" kernelrelease)
+	info "$name: make $format packages of $krel"
+	# The targets write next to the build directory (deb) or into it.
+	# makepkg refuses to run as root, and with Debian's pacman, which knows
+	# no packages, cannot check dependencies.
+	case $format in
+	deb) target=(bindeb-pkg); rm -f "$up"/linux-*.deb "$up"/linux-upstream_* ;;
+	rpm) target=(binrpm-pkg); rm -rf "$obj/rpmbuild" ;;
+	pacman) target=(MAKEPKGOPTS=--nodeps pacman-pkg) run=(as_unprivileged); rm -f "$obj"/*.pkg.tar* ;;
+	*) die "unknown package format $format: deb, rpm or pacman" ;;
+	esac
+	"${run[@]}" bash -c '. "$0"; kmake "$@"' "$here/lib.sh" "$src" "$obj" -j"$jobs" "${target[@]}" \
+		> "$out/build.log" 2>&1 ||
+		{ tail -n 40 "$out/build.log"; die "make ${target[*]} failed (log: $out/build.log)"; }
+	case $format in
+	deb)
+		mv "$up"/linux-*.deb "$out"/
+		rm -f "$up"/linux-upstream_*
+		extract() { dpkg-deb -x "$1" "$2"; }
+		image_pkg=$(ls "$out"/linux-image-"$krel"_*.deb)
+		debug_pkg=$(ls "$out"/linux-image-"$krel"-dbg_*.deb 2>/dev/null || true)
+		;;
+	rpm)	# kernel-debuginfo only where scripts/package/mkspec makes one
+		find "$obj/rpmbuild/RPMS" -name '*.rpm' -exec mv {} "$out"/ \;
+		extract() { mkdir -p "$2" && (cd "$2" && rpm2cpio "$1" | cpio -idm --quiet); }
+		image_pkg=$(ls "$out"/kernel-[0-9]*.rpm)
+		debug_pkg=$(ls "$out"/kernel-debuginfo-[0-9]*.rpm 2>/dev/null || true)
+		;;
+	pacman)
+		mv "$obj"/*.pkg.tar* "$out"/
+		extract() { mkdir -p "$2" && tar -xf "$1" -C "$2"; }
+		image_pkg=$(ls "$out"/linux-upstream-[0-9]*.pkg.tar*)
+		no_debug="the PKGBUILD's debug package has vmlinux only"
+		;;
+	esac
+	info "packages: $(ls -I '*.log' "$out" | tr '\n' ' ')"
+
+	extract "$image_pkg" "$tmp/image"
+	# makepkg may compute another release (its user cannot run git in the
+	# tree: no '+'); take the package's.
+	krel=$(find "$tmp/image" -maxdepth 4 -type d -path '*/lib/modules/*' ! -path '*/lib/modules/*/*' | head -n 1)
+	krel=${krel##*/}
+	image=$(find "$tmp/image" -type f \( -name "vmlinuz-$krel" -o -path "*/$krel/vmlinuz" \) | head -n 1)
+	moddir=$(find "$tmp/image" -type d -path "*/modules/$krel" | head -n 1)
+	[ -n "$image" ] || die "$(basename "$image_pkg") has no kernel image"
+	[ -d "$moddir/kernel" ] || die "$(basename "$image_pkg") has no modules"
+	modules=$(find "$moddir/kernel" -type f -name '*.ko*' | wc -l)
+	[ "$modules" = "$(wc -l < "$obj/modules.order")" ] ||
+		die "$(basename "$image_pkg") has $modules modules, modules.order $(wc -l < "$obj/modules.order")"
+	verify_all "$image" "$moddir" "$modules" "$(basename "$image_pkg")"
+	info "$(basename "$image_pkg"): all $modules modules are accepted by its $(basename "$image")"
+
+	# The first module of modules.order stands for all below.
+	first=$(basename "$(head -n 1 "$obj/modules.order")" .o)
+	if [ -n "$debug_pkg" ]; then
+		extract "$debug_pkg" "$tmp/debug"
+		f=$(find "$tmp/debug" -path "*/$krel/*" -name "$first.ko*" -type f | head -n 1)
+		[ -n "$f" ] || die "$(basename "$debug_pkg") has no $first.ko"
+		has_debug_info "$f" || die "$(basename "$debug_pkg"): $f has no debug information"
+		info "$(basename "$debug_pkg") carries the modules' debug information"
+	else
+		info "no debug package of the modules: ${no_debug:-scripts/package makes none for this configuration}"
+	fi
+
+	# The check must be able to fail: one module of the package tampered with.
+	f=$(find "$moddir/kernel" -type f -name "$first.ko*" | head -n 1)
+	decompress "$f" > "$tmp/victim.ko"
+	flip_byte "$tmp/victim.ko" "$(comment_middle "$tmp/victim.ko")"
+	compress_as "${f##*.ko}" "$tmp/victim.ko"
+	rm -f "$f"
+	mv "$tmp/victim.ko${f##*.ko}" "$f"
+	! verify "$image" "$moddir" || die "module-hashes verify accepted a tampered module of the package"
+	grep -q "^REJECTED .*/$first.ko" "$tmp/verify" ||
+		{ cat "$tmp/verify"; die "module-hashes verify failed, but not on the tampered module"; }
+	info "the check fails on a tampered module: $(grep '^REJECTED' "$tmp/verify")"
+}
+
+check_series() {
+	local range=base..work targets=() config=hashes sync=1 boot='' dir=$BUILD/check-series
+	local wt obj commits c i=0 n subject failed=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--no-sync) sync='' ;;
+		--boot) boot=1 ;;
+		--commits) range=${2:?--commits needs a range}; shift ;;
+		--target) targets+=("${2:?--target needs a kbuild target}"); shift ;;
+		-*) usage ;;
+		*) config=$1 ;;
+		esac
+		shift
+	done
+	config_fragments "$config" > /dev/null
+	check_toolchain
+	[ -z "$sync" ] || "$here/tree.sh" sync
+	wt=$dir/src obj=$dir/obj-$config
+	mkdir -p "$obj"
+	mapfile -t commits < <(git -C "$src" rev-list --reverse "$range")
+	n=${#commits[@]}
+	[ "$n" -gt 0 ] || die "no commits in $range"
+	# One worktree, moved from commit to commit: a checkout rewrites only
+	# the files that differ, so kbuild rebuilds only what they change.
+	if ! [ -e "$wt/.git" ] || ! git -C "$wt" rev-parse --git-dir > /dev/null 2>&1; then
+		rm -rf "$wt"
+		git -C "$src" worktree prune
+		info "creating the worktree $wt"
+		git -C "$src" worktree add -q --detach "$wt" "${commits[0]}"
+	fi
+	# matrix: the loading-policy matrix of the commit just built, with the
+	# harness pointed at the worktree ($dir/src) and this build.
+	matrix() {
+		local mode
+		rm -rf "$obj/modinst"
+		kmake "$wt" "$obj" -j"$jobs" INSTALL_MOD_PATH="$obj/modinst" modules_install > /dev/null || return 1
+		for mode in "" module.sig_enforce=1 lockdown=integrity lockdown=confidentiality; do
+			BUILD=$dir APPEND="$mode kunit.enable=0" "$here/boot.sh" "${obj##*/}" > /dev/null || {
+				info "the matrix fails in the boot '${mode:-default}' (log: $obj/qemu.log)"
+				return 1
+			}
+		done
+	}
+	for c in "${commits[@]}"; do
+		i=$((i + 1))
+		subject=$(git -C "$src" log -1 --format='%h %s' "$c")
+		info "[$i/$n] $subject"
+		git -C "$wt" checkout -q --detach -f "$c"
+		# Each commit may add Kconfig options: configure it anew.
+		rm -f "$obj/.harness-config"
+		if ! "$here/build.sh" --lenient --src "$wt" --obj "$obj" --configure-only "$config" \
+			2> "$dir/configure.log"; then
+			cat "$dir/configure.log" >&2
+			failed+=("$subject (configuration)")
+		elif ! kmake "$wt" "$obj" -j"$jobs" "${targets[@]}" > "$dir/build.log" 2>&1; then
+			tail -n 40 "$dir/build.log" >&2
+			failed+=("$subject")
+			cp "$dir/build.log" "$dir/build-$i.log"
+			info "[$i/$n] does not build; the log is $dir/build-$i.log"
+		elif [ -n "$boot" ] && git -C "$wt" cat-file -e HEAD:kernel/module/hashes.rs 2> /dev/null &&
+		     { [ "$i" = "$n" ] || ! git -C "$wt" cat-file -e HEAD~1:kernel/module/hashes.rs 2> /dev/null; }; then
+			info "[$i/$n] the loading-policy matrix"
+			matrix || failed+=("$subject (the loading-policy matrix)")
+		fi
+	done
+	if [ ${#failed[@]} -gt 0 ]; then
+		printf '  %s\n' "${failed[@]}" >&2
+		die "${#failed[@]} of $n commits of $range fail (above): the series is not bisectable"
+	fi
+	info "each of the $n commits of $range builds ($config)${boot:+, and the matrix passes where the hook comes in and at the end}"
+}
+
+case ${1:-} in
+manifest|installed|rebuild) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
+packages) [ $# = 3 ] || usage; name=$2 obj=$BUILD/$2; check_packages "$3" ;;
+kconfig) [ $# = 1 ] || usage; check_kconfig ;;
+series) shift; check_series "$@" ;;
+*) usage ;;
+esac

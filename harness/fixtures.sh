@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module files that only the host can make, for the guest tests of one
+# built configuration, in $BUILD/NAME/fixtures (the guest's /tests/fixtures):
+#   variants/   for module_auth.sh -d (30-module-auth): the installed
+#               test_module signed with a key the kernel trusts (c-signed)
+#               and with another key (c-otherkey), and an out-of-tree
+#               module built with make M= against the build, unsigned (oot)
+#               and signed both ways.  The selftest makes every other
+#               variant itself, in the guest.
+#   accepted/, rejected/   for 40-installed-modules, compressed as the
+#               installed modules are: the out-of-tree module signed with a
+#               trusted key (with MODULE_SIG), unsigned and signed with
+#               another key; the installed test_module and rust_minimal
+#               with a byte flipped in the middle of .comment.
+# The trusted key is the tests' long-lived key where .config trusts its
+# certificate (configs/hash-or-sig.config), else the build's own key.
+#
+# Usage: fixtures.sh NAME   (boot.sh runs it; it does nothing when the
+# fixtures are newer than the build's installed modules)
+
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+use_build_dir
+name=${1:?usage: fixtures.sh NAME}
+obj=$BUILD/$name
+out=$obj/fixtures
+[ -d "$obj/modinst/lib/modules" ] || die "$obj has no installed modules: run 'make kernel CONFIG=$name'"
+[ "$out/.done" -nt "$obj/modinst" ] && exit 0
+
+rm -rf "$out"
+mkdir -p "$out/variants" "$out/accepted" "$out/rejected"
+installed() { find "$obj/modinst/lib/modules" -name "$1.ko*" | head -n 1; }
+suffix=$(compressed_suffix "$obj/.config")
+grep -qx CONFIG_MODULE_COMPRESS_ALL=y "$obj/.config" || suffix=
+
+c=$out/variants/c.ko
+decompress "$(installed test_module)" > "$c"
+sign_module "$obj" "$c" "$out/variants/c-signed.ko"
+sign_module_untrusted "$c" "$out/variants/c-otherkey.ko"
+rm "$c"
+for module in test_module rust_minimal; do
+	f=$out/rejected/$module-tampered.ko
+	decompress "$(installed "$module")" > "$f"
+	flip_byte "$f" "$(comment_middle "$f")"
+	compress_as "$suffix" "$f"
+done
+
+build_oot_module "$BUILD/src" "$obj" "$obj/oot-build"
+oot=$obj/oot-build/hello_oot.ko
+cp "$oot" "$out/variants/oot.ko"
+sign_module "$obj" "$oot" "$out/variants/oot-signed.ko"
+sign_module_untrusted "$oot" "$out/variants/oot-otherkey.ko"
+cp "$oot" "$out/rejected/hello_oot-unsigned.ko"
+compress_as "$suffix" "$out/rejected/hello_oot-unsigned.ko"
+if grep -qx CONFIG_MODULE_SIG=y "$obj/.config"; then
+	cp "$out/variants/oot-signed.ko" "$out/accepted/hello_oot-signed.ko"
+	compress_as "$suffix" "$out/accepted/hello_oot-signed.ko"
+	cp "$out/variants/oot-otherkey.ko" "$out/rejected/hello_oot-other-key.ko"
+	compress_as "$suffix" "$out/rejected/hello_oot-other-key.ko"
+fi
+touch "$out/.done"
+info "$out: $(cd "$out" && find . -type f -name '*.ko*' | LC_ALL=C sort | tr '\n' ' ')"
