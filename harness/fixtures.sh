@@ -14,6 +14,7 @@
 #               trusted key (with MODULE_SIG), unsigned and signed with
 #               another key; the installed test_module and rust_minimal
 #               with a byte flipped in the middle of .comment.
+#   module_hashes   vmlinux's .module_hashes section (MODULE_HASHES).
 # The trusted key is the tests' long-lived key where .config trusts its
 # certificate (configs/hash-or-sig.config), else the build's own key.
 #
@@ -61,5 +62,9 @@ if grep -qx CONFIG_MODULE_SIG=y "$obj/.config"; then
 	cp "$out/variants/oot-otherkey.ko" "$out/rejected/hello_oot-other-key.ko"
 	compress_as "$suffix" "$out/rejected/hello_oot-other-key.ko"
 fi
+# The table as the build wrote it, for the guest to compare with
+# /sys/kernel/module_hashes.
+! grep -qx CONFIG_MODULE_HASHES=y "$obj/.config" ||
+	llvm-objcopy-19 --dump-section .module_hashes="$out/module_hashes" "$obj/vmlinux" /dev/null
 touch "$out/.done"
 info "$out: $(cd "$out" && find . -type f -name '*.ko*' | LC_ALL=C sort | tr '\n' ' ')"
