@@ -650,3 +650,526 @@ fn real_build_accepts_its_installed_modules() {
     assert!(output.status.success() && stderr.is_empty(), "{stderr}");
     assert!(stdout.lines().all(|line| line.len() > 66), "{stdout}");
 }
+
+// verify --json and missing modules.
+
+/// The digest of `contents` as `verify` prints it.
+fn digest_of(contents: &[u8]) -> String {
+    hex(&sha256(contents))
+}
+
+/// The JSON line `verify --json` prints for a module whose path needs no
+/// escaping.
+fn json_line(
+    path: &Path,
+    status: &str,
+    digest: &str,
+    signed: bool,
+    manifest_path: Option<&str>,
+) -> String {
+    let manifest_path = manifest_path.map_or("null".to_string(), |path| format!("\"{path}\""));
+    format!(
+        "{{\"path\":\"{}\",\"status\":\"{status}\",\"digest\":\"{digest}\",\"signed\":{signed},\
+         \"manifest_path\":{manifest_path}}}",
+        path.display()
+    )
+}
+
+/// The JSON line of a manifest entry that no module stands for.
+fn missing_json_line(manifest_path: &str, digest: &str) -> String {
+    json_line(
+        Path::new(manifest_path),
+        "missing",
+        digest,
+        false,
+        Some(manifest_path),
+    )
+}
+
+impl Build {
+    /// Runs `verify --json` with the vmlinux, the manifest and `modules`.
+    fn verify_json(&self, modules: &[&Path]) -> Output {
+        let mut args = vec![
+            "verify".into(),
+            "--json".into(),
+            "--manifest".into(),
+            self.path("modules.hashes").into_os_string(),
+            self.path("vmlinux").into_os_string(),
+        ];
+        args.extend(modules.iter().map(|path| path.as_os_str().to_owned()));
+        run(&args)
+    }
+
+    /// Installs the manifest as `make modules_install` does, with the
+    /// installed paths: `kernel/` in front of each.
+    fn install_manifest(&self) {
+        let text = String::from_utf8(self.tree.read("modules.hashes")).unwrap();
+        let installed: String = text
+            .lines()
+            .map(|line| {
+                let (digest, path) = line.split_once("  ").unwrap();
+                format!("{digest}  kernel/{path}\n")
+            })
+            .collect();
+        self.tree
+            .write("install/modules.hashes", installed.as_bytes());
+    }
+}
+
+/// Checks that a `--json` run exited with `code`, printed nothing on
+/// standard error, and printed exactly `expected` on standard output.
+fn assert_json(output: &Output, code: i32, expected: &[String]) {
+    let (stdout, stderr) = texts(output);
+    assert_eq!(output.status.code(), Some(code), "{stdout}{stderr}");
+    assert_eq!(stderr, "", "{stdout}");
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), expected, "{stdout}");
+}
+
+#[test]
+fn json_known_unknown_and_signed() {
+    let build = Build::new();
+    let alpha = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let signed_beta = signed(&built_module("beta"), b"pretend PKCS#7");
+    let beta = build.install("kernel/drivers/net/beta.ko", &signed_beta);
+    let gamma = build.install("extra/gamma.ko", &built_module("gamma"));
+    let signed_gamma = build.install("extra/delta.ko", &signed(&built_module("delta"), b"s"));
+
+    // Only files: the manifest explains, nothing is missing.
+    assert_json(
+        &build.verify_json(&[&alpha, &beta]),
+        0,
+        &[
+            json_line(
+                &alpha,
+                "known",
+                &digest_of(&built_module("alpha")),
+                false,
+                Some("lib/alpha.ko"),
+            ),
+            json_line(
+                &beta,
+                "known",
+                &digest_of(&built_module("beta")),
+                true,
+                Some("drivers/net/beta.ko"),
+            ),
+        ],
+    );
+    assert_json(
+        &build.verify_json(&[&gamma, &alpha, &signed_gamma]),
+        3,
+        &[
+            json_line(
+                &gamma,
+                "unknown",
+                &digest_of(&built_module("gamma")),
+                false,
+                None,
+            ),
+            json_line(
+                &alpha,
+                "known",
+                &digest_of(&built_module("alpha")),
+                false,
+                Some("lib/alpha.ko"),
+            ),
+            json_line(
+                &signed_gamma,
+                "unknown",
+                &digest_of(&built_module("delta")),
+                true,
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn json_modified_stripped_and_manifest_mismatch() {
+    let build = Build::new();
+    let tampered = built_module("alphA");
+    let alpha = build.install("kernel/lib/alpha.ko", &tampered);
+    let stripped = module_with("beta", &[]);
+    let beta = build.install("kernel/drivers/net/beta.ko", &stripped);
+    assert_json(
+        &build.verify_json(&[&alpha, &beta]),
+        3,
+        &[
+            json_line(
+                &alpha,
+                "modified",
+                &digest_of(&tampered),
+                false,
+                Some("lib/alpha.ko"),
+            ),
+            json_line(
+                &beta,
+                "stripped",
+                &digest_of(&stripped),
+                false,
+                Some("drivers/net/beta.ko"),
+            ),
+        ],
+    );
+
+    // A manifest from another build, which has the module's digest.
+    let manifest = format!("{}  lib/alpha.ko\n", digest_of(&tampered));
+    build.tree.write("modules.hashes", manifest.as_bytes());
+    assert_json(
+        &build.verify_json(&[&alpha]),
+        3,
+        &[json_line(
+            &alpha,
+            "manifest-mismatch",
+            &digest_of(&tampered),
+            false,
+            Some("lib/alpha.ko"),
+        )],
+    );
+}
+
+#[test]
+fn json_errors_replace_the_messages_on_standard_error() {
+    let build = Build::new();
+    let good = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let bad = build.install("kernel/lib/bad.ko", b"not ELF");
+    let worse = build.install("kernel/lib/worse.ko.gz", b"\x1f\x8b broken");
+    let output = build.verify_json(&[&bad, &good, &worse]);
+    let (stdout, stderr) = texts(&output);
+    // The same exit status as without --json: the first error's kind.
+    assert_eq!(output.status.code(), Some(5), "{stdout}{stderr}");
+    assert_eq!(stderr, "");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    let error_start = |path: &Path| {
+        format!(
+            "{{\"path\":\"{}\",\"status\":\"error\",\"error\":\"",
+            path.display()
+        )
+    };
+    assert!(lines[0].starts_with(&error_start(&bad)), "{stdout}");
+    assert!(lines[0].ends_with("not an ELF file\"}"), "{stdout}");
+    assert_eq!(
+        lines[1],
+        json_line(
+            &good,
+            "known",
+            &digest_of(&built_module("alpha")),
+            false,
+            Some("lib/alpha.ko")
+        )
+    );
+    assert!(lines[2].starts_with(&error_start(&worse)), "{stdout}");
+    assert!(
+        lines[2].contains("\"error\":\"cannot decompress"),
+        "{stdout}"
+    );
+
+    // An error that stops the command is still a message on standard
+    // error.
+    let missing = build.path("no/such/vmlinux");
+    let output = run(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        missing.as_os_str(),
+        good.as_os_str(),
+    ]);
+    assert_failed(&output, 4, &["no/such/vmlinux"]);
+}
+
+#[test]
+fn json_escapes_paths() {
+    let build = Build::new();
+    let alpha = built_module("alpha");
+    let digest = digest_of(&alpha);
+    let quoted = build.install("extra/we\"ird\\name.ko", &alpha);
+    let newline = build.install("extra/new\nline\u{1}.ko", &alpha);
+    // Not UTF-8: written lossily.
+    let dir = build.path("install/extra");
+    let not_utf8 =
+        dir.join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"bad\xff.ko"));
+    fs::write(&not_utf8, &alpha).unwrap();
+    let output = build.verify_json(&[&quoted, &newline, &not_utf8]);
+    let dir = dir.display();
+    let line = |name: &str| {
+        format!(
+            "{{\"path\":\"{dir}/{name}\",\"status\":\"known\",\"digest\":\"{digest}\",\
+             \"signed\":false,\"manifest_path\":null}}"
+        )
+    };
+    assert_json(
+        &output,
+        0,
+        &[
+            line("we\\\"ird\\\\name.ko"),
+            line("new\\u000aline\\u0001.ko"),
+            line("bad\u{fffd}.ko"),
+        ],
+    );
+}
+
+#[test]
+fn missing_modules_of_an_installed_tree() {
+    let build = Build::new();
+    let alpha = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    build.install_manifest();
+    let directory = build.path("install");
+    let beta_digest = digest_of(&built_module("beta"));
+
+    // The directory's own manifest, with the installed paths.
+    let output = run(&[
+        "verify".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&output);
+    // Missing modules alone do not fail the check.
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(stderr, "");
+    assert_eq!(
+        stdout,
+        format!(
+            "OK        {}\n\
+             MISSING   kernel/drivers/net/beta.ko: listed in modules.hashes, not found\n",
+            alpha.display()
+        )
+    );
+    let output = run(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    assert_json(
+        &output,
+        0,
+        &[
+            json_line(
+                &alpha,
+                "known",
+                &digest_of(&built_module("alpha")),
+                false,
+                Some("kernel/lib/alpha.ko"),
+            ),
+            missing_json_line("kernel/drivers/net/beta.ko", &beta_digest),
+        ],
+    );
+
+    // The build's manifest, with the paths in the object tree.
+    assert_json(
+        &build.verify_json(&[&directory]),
+        0,
+        &[
+            json_line(
+                &alpha,
+                "known",
+                &digest_of(&built_module("alpha")),
+                false,
+                Some("lib/alpha.ko"),
+            ),
+            missing_json_line("drivers/net/beta.ko", &beta_digest),
+        ],
+    );
+
+    // A rejected module still decides the exit status.
+    build.install("kernel/lib/alpha.ko", &built_module("alphA"));
+    let output = build.verify(&[&directory]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stdout}{stderr}");
+    assert!(stdout.starts_with("REJECTED  "), "{stdout}");
+    assert!(
+        stdout.ends_with("MISSING   drivers/net/beta.ko: listed in modules.hashes, not found\n"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 of 1 modules would not be accepted"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_modules_are_matched_through_compression_and_prefixes() {
+    let build = Build::new();
+    let alpha = if have("gzip") {
+        build.install(
+            "kernel/lib/alpha.ko.gz",
+            &compress("gzip", &built_module("alpha")),
+        )
+    } else {
+        build.install("kernel/lib/alpha.ko", &built_module("alpha"))
+    };
+    let beta = if have("zstd") {
+        build.install(
+            "kernel/drivers/net/beta.ko.zst",
+            &compress("zstd", &signed(&built_module("beta"), b"sig")),
+        )
+    } else {
+        build.install(
+            "kernel/drivers/net/beta.ko",
+            &signed(&built_module("beta"), b"sig"),
+        )
+    };
+    build.install_manifest();
+    let directory = build.path("install");
+    let expected = [
+        json_line(
+            &beta,
+            "known",
+            &digest_of(&built_module("beta")),
+            true,
+            Some("kernel/drivers/net/beta.ko"),
+        ),
+        json_line(
+            &alpha,
+            "known",
+            &digest_of(&built_module("alpha")),
+            false,
+            Some("kernel/lib/alpha.ko"),
+        ),
+    ];
+    let output = run(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    assert_json(&output, 0, &expected);
+    // The build's manifest: the kernel/ directory is not in its paths.
+    let output = build.verify_json(&[&directory]);
+    let (stdout, _) = texts(&output);
+    assert!(!stdout.contains("missing"), "{stdout}");
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // Run from inside the tree, with relative paths.
+    let output = common::tools()
+        .current_dir(&directory)
+        .args(["verify", "--json"])
+        .arg(build.path("vmlinux"))
+        .arg(".")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(!stdout.contains("missing"), "{stdout}");
+
+    // A module of the same name elsewhere (DKMS's updates/) is another
+    // module: the in-tree one is still missing.
+    fs::remove_file(&beta).unwrap();
+    let dkms = build.install("updates/dkms/beta.ko", &built_module("beta2"));
+    let output = run(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    assert_json(
+        &output,
+        3,
+        &[
+            expected[1].clone(),
+            json_line(
+                &dkms,
+                "unknown",
+                &digest_of(&built_module("beta2")),
+                false,
+                None,
+            ),
+            missing_json_line(
+                "kernel/drivers/net/beta.ko",
+                &digest_of(&built_module("beta")),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_module_that_cannot_be_checked_is_not_missing() {
+    let build = Build::new();
+    build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let broken = build.install("kernel/drivers/net/beta.ko.gz", b"\x1f\x8b broken");
+    build.install_manifest();
+    let directory = build.path("install");
+    let output = run(&[
+        "verify".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(8), "{stdout}{stderr}");
+    assert!(!stdout.contains("MISSING"), "{stdout}");
+    assert!(stderr.contains("beta.ko.gz: cannot decompress"), "{stderr}");
+
+    let output = run(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        build.path("vmlinux").as_os_str(),
+        directory.as_os_str(),
+    ]);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(8), "{stdout}{stderr}");
+    assert_eq!(stderr, "");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{{\"path\":\"{}\",\"status\":\"error\",\"error\":\"cannot decompress",
+            broken.display()
+        )),
+        "{stdout}"
+    );
+    assert!(lines[1].contains("\"status\":\"known\""), "{stdout}");
+}
+
+#[test]
+fn sysfs_style_table_file_with_json() {
+    // /sys/kernel/module_hashes holds the raw section, padding included.
+    let build = Build::new();
+    let vmlinux = build.tree.read("vmlinux");
+    let section = common::vmlinux(24 + 32 * 4).section;
+    build.tree.write("module_hashes", &vmlinux[section]);
+    let alpha = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
+    let gamma = build.install("extra/gamma.ko", &built_module("gamma"));
+    let output = run(&[
+        "verify".as_ref(),
+        "--json".as_ref(),
+        build.path("module_hashes").as_os_str(),
+        alpha.as_os_str(),
+        gamma.as_os_str(),
+    ]);
+    assert_json(
+        &output,
+        3,
+        &[
+            json_line(
+                &alpha,
+                "known",
+                &digest_of(&built_module("alpha")),
+                false,
+                None,
+            ),
+            json_line(
+                &gamma,
+                "unknown",
+                &digest_of(&built_module("gamma")),
+                false,
+                None,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn help_and_synopsis_mention_json() {
+    let output = run(&["verify", "--help"]);
+    let (stdout, _) = texts(&output);
+    assert!(output.status.success());
+    assert!(stdout.contains("[--json]"), "{stdout}");
+    assert!(stdout.contains("\"status\":\"missing\""), "{stdout}");
+    let output = run(&["verify"]);
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("verify [--manifest FILE] [--json]"),
+        "{stderr}"
+    );
+}

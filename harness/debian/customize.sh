@@ -13,7 +13,8 @@
 #   - an unsigned build of the DKMS module, and one signed with another
 #     key, are kept for the checks that must refuse them;
 #   - the checks (guest/module-hashes-checks) run as a systemd unit once
-#     the system has reached multi-user.target.
+#     the system has reached multi-user.target, with tools/module-hashes
+#     in /usr/local/bin.
 #
 # Usage: customize.sh ROOT DEBS_DIR KERNELRELEASE
 
@@ -76,6 +77,7 @@ in_root "/lib/modules/$krel/build/scripts/sign-file" sha256 /tmp/other-key.pem /
 	/usr/local/lib/module-hashes/hello_dkms-unsigned.ko /usr/local/lib/module-hashes/hello_dkms-other-key.ko
 rm -f "$sysroot/tmp/other-key.pem"
 
+install -D -m 755 "$(hash_tool)" "$sysroot/usr/local/bin/module-hashes"
 install -D -m 644 "$root/harness/guest/tap.sh" "$sysroot/usr/local/lib/module-hashes/tap.sh"
 install -D -m 755 "$here/guest/module-hashes-checks" "$sysroot/usr/local/sbin/module-hashes-checks"
 install -D -m 644 "$here/guest/module-hashes-checks.service" \

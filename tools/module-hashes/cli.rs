@@ -39,6 +39,8 @@ pub(crate) struct VerifyArgs {
     pub(crate) modules: Vec<PathBuf>,
     /// Number of checking threads.
     pub(crate) jobs: NonZeroUsize,
+    /// Print JSON Lines instead of text.
+    pub(crate) json: bool,
 }
 
 /// What the command line asks for.
@@ -145,10 +147,16 @@ fn parse_list(mut args: Arguments) -> Result<Command, String> {
 /// Parses the arguments of `verify`.
 fn parse_verify(mut args: Arguments) -> Result<Command, String> {
     let (mut manifest, mut jobs, mut operands) = (None, None, Vec::new());
+    let mut json = false;
     while let Some(item) = args.next_item() {
         match item {
             Item::Option(option, attached) => match option.as_str() {
                 "-h" | "--help" => return Ok(Command::Help(VERIFY_HELP)),
+                "--json" if attached.is_some() => {
+                    return Err(format!("option '{option}' takes no value"));
+                }
+                "--json" if json => return Err(format!("option '{option}' given twice")),
+                "--json" => json = true,
                 "--manifest" => {
                     set_once(&mut manifest, &option, args.value(&option, attached)?)?;
                 }
@@ -174,6 +182,7 @@ fn parse_verify(mut args: Arguments) -> Result<Command, String> {
         manifest: manifest.map(PathBuf::from),
         modules,
         jobs: jobs.unwrap_or_else(default_jobs),
+        json,
     }))
 }
 
@@ -228,7 +237,30 @@ mod tests {
                 manifest: Some("m".into()),
                 modules: vec!["a.ko".into(), "dir".into()],
                 jobs: NonZeroUsize::new(2).unwrap(),
+                json: false,
             }))
+        );
+        assert_eq!(
+            parse_str(&["verify", "--json", "k", "a.ko"]),
+            Ok(Command::Verify(VerifyArgs {
+                kernel: "k".into(),
+                manifest: None,
+                modules: vec!["a.ko".into()],
+                jobs: default_jobs(),
+                json: true,
+            }))
+        );
+        assert_eq!(
+            usage_message(&["verify", "--json=yes", "k", "a.ko"]),
+            "option '--json' takes no value"
+        );
+        assert_eq!(
+            usage_message(&["verify", "--json", "--json", "k", "a.ko"]),
+            "option '--json' given twice"
+        );
+        assert_eq!(
+            usage_message(&["list", "--json", "k"]),
+            "list: unknown option '--json'"
         );
         assert_eq!(parse_str(&["list", "-h"]), Ok(Command::Help(LIST_HELP)));
         assert_eq!(

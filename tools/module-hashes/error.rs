@@ -17,6 +17,9 @@ use std::process::ExitCode;
 /// | 6    | `NoSection`: a vmlinux without `.module_hashes`             |
 /// | 7    | `BadTable`: a corrupt digest table                          |
 /// | 8    | `BadCompressed`: a compressed file that cannot be expanded  |
+///
+/// `Reported` wraps one of these when the output already says it (`verify
+/// --json`): the tool exits with its code and prints nothing more.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Error {
     /// The command line is wrong; the usage synopsis follows the message.
@@ -36,6 +39,9 @@ pub(crate) enum Error {
     BadTable(String),
     /// A compressed file is corrupt, or its decompressor cannot run.
     BadCompressed(String),
+    /// An error already reported on standard output: exit with its code,
+    /// print nothing.
+    Reported(Box<Error>),
 }
 
 impl Error {
@@ -50,6 +56,7 @@ impl Error {
             | Error::NoSection(message)
             | Error::BadTable(message)
             | Error::BadCompressed(message) => message,
+            Error::Reported(error) => error.message(),
         }
     }
 
@@ -64,6 +71,7 @@ impl Error {
             Error::NoSection(_) => 6,
             Error::BadTable(_) => 7,
             Error::BadCompressed(_) => 8,
+            Error::Reported(error) => error.code(),
         }
     }
 
@@ -84,6 +92,7 @@ impl Error {
             Error::NoSection(message) => Error::NoSection(wrap(message)),
             Error::BadTable(message) => Error::BadTable(wrap(message)),
             Error::BadCompressed(message) => Error::BadCompressed(wrap(message)),
+            Error::Reported(error) => Error::Reported(Box::new(error.context(prefix))),
         }
     }
 
@@ -131,5 +140,12 @@ mod tests {
     fn context_keeps_the_kind() {
         let error = Error::BadTable("count 9".into()).context("vmlinux");
         assert_eq!(error, Error::BadTable("vmlinux: count 9".into()));
+    }
+
+    #[test]
+    fn reported_errors_keep_their_code() {
+        let error = Error::Reported(Box::new(Error::NotElf("a.ko".into())));
+        assert_eq!(error.code(), 5);
+        assert_eq!(error.message(), "a.ko");
     }
 }

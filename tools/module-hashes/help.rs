@@ -6,7 +6,7 @@
 pub(crate) const SYNOPSIS: &str = "\
 Usage: module-hashes hash [-j N] FILE...
        module-hashes list [--manifest FILE] KERNEL
-       module-hashes verify [--manifest FILE] [-j N] KERNEL MODULE_OR_DIR...
+       module-hashes verify [--manifest FILE] [--json] [-j N] KERNEL MODULE_OR_DIR...
        module-hashes [COMMAND] --help
 ";
 
@@ -100,10 +100,13 @@ Options:
 /// Help for `verify`.
 pub(crate) const VERIFY_HELP: &str = concat!(
     "\
-Usage: module-hashes verify [--manifest FILE] [-j N] KERNEL MODULE_OR_DIR...
+Usage: module-hashes verify [--manifest FILE] [--json] [-j N] KERNEL MODULE_OR_DIR...
 
 Say, for each module, whether KERNEL would accept it by its digest, and if
-not, why.  KERNEL is a vmlinux, a bzImage or a bare table, as for 'list'.
+not, why.  KERNEL is a vmlinux, a bzImage or a bare table, as for 'list';
+the running kernel's table is /sys/kernel/module_hashes (readable by root
+only), so 'verify /sys/kernel/module_hashes /lib/modules/$(uname -r)'
+audits a running system.
 A module is a .ko, .ko.xz, .ko.zst or .ko.gz file, signed or not (the
 compressed ones are expanded with xz, zstd or gzip); a directory, such as
 /lib/modules/VERSION, stands for every module under it (symbolic links to
@@ -124,10 +127,34 @@ module's (kernel/lib/foo.ko.xz matches lib/foo.ko) or the other way round.
 A module that cannot be checked at all gets an error line on standard
 error, and the others are still checked.
 
+With a manifest and a directory argument, every manifest entry that no
+module file found stands for gets a line after the others:
+  MISSING   path: listed in modules.hashes, not found
+Missing modules do not change the exit status (an initramfs holds only
+some of them); see below for a strict check.  With only module files as
+arguments, nothing is missing: the manifest only explains rejections.
+
+With --json, each line is a JSON object instead (JSON Lines), with these
+keys in this order:
+  {\"path\":P,\"status\":S,\"digest\":D,\"signed\":B,\"manifest_path\":M}
+S is \"known\" (accepted by its digest), \"unknown\" (not in the table: it
+would need a valid signature to load), \"modified\", \"stripped\" or
+\"manifest-mismatch\" (the REJECTED lines above, not known either), or
+\"missing\" (P and M are the manifest's path, D its recorded digest, B
+false).  D is the module digest in hex, B whether the file carries a
+module signature, M the manifest entry's path or null.  A module that
+cannot be checked gets {\"path\":P,\"status\":\"error\",\"error\":MESSAGE}
+instead of a message on standard error.  The exit status is the same as
+without --json.  A strict packaging check, which fails on missing
+modules as well:
+  module-hashes verify --json KERNEL DIR >report.json || exit
+  if grep '\"status\":\"missing\"' report.json; then exit 1; fi
+
 Options:
-  --manifest FILE   the build's modules.hashes, to explain rejections;
-                    without it, DIR/modules.hashes is used for a directory
-                    argument DIR that has one
+  --manifest FILE   the build's modules.hashes, to explain rejections and
+                    find missing modules; without it, DIR/modules.hashes is
+                    used for a directory argument DIR that has one
+  --json            print JSON Lines
   -j, --jobs N      check on N threads (default: the number of CPUs)
   -h, --help        print this help
 

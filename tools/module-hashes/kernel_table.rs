@@ -2,9 +2,11 @@
 
 //! Reading the digest table of a kernel: from a vmlinux, from the vmlinux
 //! inside a bzImage, or from the bare section contents (as
-//! `objcopy --dump-section .module_hashes=FILE` writes them).
+//! `objcopy --dump-section .module_hashes=FILE` writes them, and as the
+//! running kernel shows them in `/sys/kernel/module_hashes`).
 
 use std::fs;
+use std::io::ErrorKind;
 use std::path::Path;
 
 use crate::bzimage;
@@ -17,7 +19,15 @@ use crate::table::Table;
 /// and have the kind of what went wrong.
 pub(crate) fn read(path: &Path) -> Result<Table, Error> {
     let name = path.display().to_string();
-    let file = fs::read(path).map_err(|error| Error::io(path, &error))?;
+    let file = fs::read(path).map_err(|error| {
+        if error.kind() == ErrorKind::PermissionDenied && path.starts_with("/sys") {
+            Error::Failed(format!(
+                "{name}: {error} (the running kernel's table is readable by root only)"
+            ))
+        } else {
+            Error::io(path, &error)
+        }
+    })?;
     from_bytes(&file).map_err(|error| error.context(&name))
 }
 

@@ -4,6 +4,7 @@
 //! built, one `DIGEST  path/to/foo.ko` line per module, as sha256sum
 //! prints.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Component, Path};
 
@@ -24,6 +25,9 @@ pub(crate) struct Entry {
 pub(crate) struct Manifest {
     /// In file order.
     entries: Vec<Entry>,
+    /// The indices of the entries by file name (the last component of
+    /// their path), in file order: `find` looks only at these.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 /// Parses 64 lowercase or uppercase hex digits.
@@ -89,7 +93,13 @@ impl Manifest {
                 })?;
             entries.push(entry);
         }
-        Ok(Manifest { entries })
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            if let Some(name) = components(Path::new(&entry.path)).last() {
+                by_name.entry((*name).to_string()).or_default().push(index);
+            }
+        }
+        Ok(Manifest { entries, by_name })
     }
 
     /// The entry for the module at `module`, a path ending in `.ko`: the
@@ -100,9 +110,15 @@ impl Manifest {
     /// entry matches or two match equally well.
     pub(crate) fn find(&self, module: &Path) -> Option<&Entry> {
         let wanted = components(module);
+        // An entry with another file name has no trailing component in
+        // common with `module`.
+        let candidates = wanted
+            .last()
+            .and_then(|name| self.by_name.get(*name))
+            .map_or(&[][..], Vec::as_slice);
         let mut best: Option<(usize, &Entry)> = None;
         let mut tied = false;
-        for entry in &self.entries {
+        for entry in candidates.iter().map(|&index| &self.entries[index]) {
             let have = components(Path::new(&entry.path));
             let common = wanted
                 .iter()

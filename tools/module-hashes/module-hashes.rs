@@ -20,6 +20,7 @@ mod decompress;
 mod error;
 mod hash_command;
 mod help;
+mod json;
 mod kernel_table;
 mod list_command;
 mod manifest;
@@ -75,6 +76,9 @@ fn main() -> ExitCode {
     let Err(error) = run() else {
         return ExitCode::SUCCESS;
     };
+    if let Error::Reported(_) = error {
+        return error.exit_code();
+    }
     // Not eprintln!, which panics when standard error is gone.
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "module-hashes: error: {}", error.message());

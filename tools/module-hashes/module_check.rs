@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::elf;
 use crate::error::Error;
+use crate::json;
 use crate::manifest::Manifest;
 use crate::module_file::{self, built_path};
 use crate::sha256::{to_hex, Digest, Sha256};
@@ -88,6 +89,31 @@ impl Report {
     /// Whether the kernel would accept the module by its digest.
     pub(crate) fn accepted(&self) -> bool {
         self.verdict == Verdict::Accepted
+    }
+
+    /// The verdict as `verify --json` names it: `known` (accepted by its
+    /// digest), `unknown`, `manifest-mismatch`, `modified` or `stripped`
+    /// (all four not known, so they need a valid signature to load).
+    pub(crate) fn status(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Accepted => "known",
+            Verdict::Unknown => "unknown",
+            Verdict::ManifestMismatch => "manifest-mismatch",
+            Verdict::Modified { .. } => "modified",
+            Verdict::Stripped { .. } => "stripped",
+        }
+    }
+
+    /// One JSON object, with its newline: `path`, `status`, `digest`,
+    /// `signed` and `manifest_path`, in that order.
+    pub(crate) fn json_line(&self) -> String {
+        json::Object::new()
+            .string("path", &self.path.to_string_lossy())
+            .string("status", self.status())
+            .string("digest", &to_hex(&self.digest))
+            .bool("signed", self.signed)
+            .optional_string("manifest_path", self.manifest_path.as_deref())
+            .line()
     }
 
     /// One line: `OK` or `REJECTED`, the path, and why.
