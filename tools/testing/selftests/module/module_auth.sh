@@ -586,7 +586,12 @@ hash_checks() { # hash_checks KIND
 		cp "$hc_ko" "$bad"
 		printf '\0' >> "$bad"
 		digest=$(sha256sum "$bad" | cut -d' ' -f1)
-		line="module with sha256 $digest is not in .module_hashes"
+		line="module with sha256 $digest is not in .module_hashes: "
+		case $rejected in
+		KEY) line="${line}rejected: module.sig_enforce requires authentication" ;;
+		PERM) line="${line}rejected: lockdown requires authentication" ;;
+		*) line="${line}loaded unauthenticated, the kernel is tainted" ;;
+		esac
 	fi
 	for call in init finit; do
 		if [ -n "$rejected" ]; then
@@ -595,7 +600,8 @@ hash_checks() { # hash_checks KIND
 			desc="$1: a copy with a byte appended loads through ${call}_module"
 			desc="$desc and taints the kernel (E)"
 		fi
-		desc2="$1: the log names the digest of that copy (${call}_module)"
+		desc2="$1: the log names the digest of that copy and what became of it"
+		desc2="$desc2 (${call}_module)"
 		if [ -n "$hc_why" ]; then
 			ktap_test_skip "$desc: $hc_why"
 			ktap_test_skip "$desc2: $hc_why"
