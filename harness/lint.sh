@@ -6,42 +6,32 @@
 #
 # Usage: lint.sh [OPTION...] [GATE...]
 #
-# Gates (default: all of them, in this order):
-#   checkpatch     scripts/checkpatch.pl --strict on every patch of the
-#                  series (tree.sh series): no error, warning or check,
-#                  except the types harness/checkpatch.ignore justifies
-#   rustfmt        rustfmt --check with the tree's .rustfmt.toml on every
-#                  .rs file the series adds
-#   cargo-fmt      cargo fmt --check on the host tool (Cargo.toml)
+# Gates (default: all, in this order); each runs even when an earlier one
+# failed, and the exit status is non-zero when any failed:
+#   checkpatch     checkpatch.pl --strict on the patches of tree.sh series:
+#                  nothing but the types harness/checkpatch.ignore justifies
+#   rustfmt        rustfmt --check (the tree's .rustfmt.toml) of the added .rs
+#   cargo-fmt      cargo fmt --check of the host tool (Cargo.toml)
 #   cargo-clippy   cargo clippy --all-targets -- -D warnings
-#   kernel-clippy  make CLIPPY=1 of rust/ and of the series' Rust objects
-#                  in $BUILD/lint (the hashes configuration): no warning
-#                  located in a file the series adds
-#   rustdoc        make rustdoc in $BUILD/lint: no warning located in a
-#                  file the series adds
-#   sphinx         sphinx-build -W (a minimal Sphinx project) on every .rst
-#                  file the series adds, each of which must also be in the
-#                  toctree of its directory's index.rst
+#   kernel-clippy  make CLIPPY=1 of rust/ and the series' Rust objects, and
+#   rustdoc        make rustdoc, in $BUILD/lint (the hashes configuration):
+#                  no warning in a file the series adds
+#   sphinx         sphinx-build -W of the added .rst files, each of which
+#                  must be in the toctree of its directory's index.rst
 #
 # Options, to point a gate at other inputs (the self-tests use them):
-#   --src DIR            the patched kernel tree (default: $BUILD/src, synced
-#                        and written out as a series by tree.sh series first)
-#   --obj DIR            the build directory of kernel-clippy and rustdoc
-#                        (default: $BUILD/lint)
-#   --patches PATH       check these patches (a file or a directory of
-#                        *.patch; repeatable) instead of the series
-#   --rust FILE          rustfmt these files (repeatable) instead of the
-#                        .rs files the series adds
-#   --rst FILE           check these .rst files (repeatable) instead of
-#                        the ones the series adds
-#   --manifest FILE      the Cargo.toml of cargo-fmt and cargo-clippy
+#   --src DIR        the kernel tree (default: $BUILD/src, after tree.sh series)
+#   --obj DIR        the build directory of kernel-clippy and rustdoc
+#   --patches PATH   these patches (a file or a directory of *.patch)
+#   --rust FILE      rustfmt these files, not the added ones
+#   --rst FILE       check these .rst files, not the added ones
+#   --manifest FILE  the Cargo.toml of cargo-fmt and cargo-clippy
 #   --checkpatch-ignore FILE   instead of harness/checkpatch.ignore
-#   --kbuild ARG         one more argument for the kernel-clippy make
-#                        (for example RUSTFLAGS_hashes.o=-Wclippy::pedantic)
+#   --kbuild ARG     one more make argument of kernel-clippy (for example
+#                    RUSTFLAGS_hashes.o=-Wclippy::pedantic)
+# --patches, --rust, --rst and --kbuild are repeatable.
 #
-# Every gate runs even when an earlier one failed; the exit status is
-# non-zero when any failed.  Environment: BUILD, JOBS, CCACHE=0, and what
-# tree.sh takes (LINUX_TARBALL, LINUX_SRC).
+# Environment: BUILD, JOBS, CCACHE=0, and tree.sh's LINUX_TARBALL, LINUX_SRC.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,16 +39,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 use_build_dir
 
 all_gates=(checkpatch rustfmt cargo-fmt cargo-clippy kernel-clippy rustdoc sphinx)
-src='' obj='' patches=() rust_files=() rst_files=() kbuild_args=() gates=()
-manifest=$root/Cargo.toml
-ignore_file=$here/checkpatch.ignore
+src='' patches=() rust_files=() rst_files=() kbuild_args=() gates=()
+lint_obj=$BUILD/lint manifest=$root/Cargo.toml ignore_file=$here/checkpatch.ignore
 while [ $# -gt 0 ]; do
 	case $1 in
 	--src|--obj|--patches|--rust|--rst|--manifest|--checkpatch-ignore|--kbuild)
 		[ $# -ge 2 ] || die "lint.sh: $1 needs an argument"
 		case $1 in
 		--src) src=$(cd "$2" && pwd) || die "--src $2: no such directory" ;;
-		--obj) mkdir -p "$2" && obj=$(cd "$2" && pwd) ;;
+		--obj) lint_obj=$(mkdir -p "$2" && cd "$2" && pwd) || die "--obj $2: cannot create it" ;;
 		--patches) patches+=("$2") ;;
 		--rust) rust_files+=("$(realpath "$2")") ;;
 		--rst) rst_files+=("$(realpath "$2")") ;;
@@ -66,30 +55,25 @@ while [ $# -gt 0 ]; do
 		--checkpatch-ignore) ignore_file=$(realpath "$2") ;;
 		--kbuild) kbuild_args+=("$2") ;;
 		esac
-		shift 2
+		shift
 		;;
-	-h|--help)
-		sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
-		exit 0
-		;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "lint.sh: unknown option $1 (see lint.sh --help)" ;;
 	*)
 		[[ " ${all_gates[*]} " == *" $1 "* ]] ||
 			die "lint.sh: unknown gate '$1'; the gates are: ${all_gates[*]}"
 		gates+=("$1")
-		shift
 		;;
 	esac
+	shift
 done
 [ ${#gates[@]} -gt 0 ] || gates=("${all_gates[@]}")
 
-# The kernel tree's tools run Debian's python3 (spdxcheck.py needs ply and
-# GitPython, the Sphinx check needs Sphinx), not another python3 that
-# happens to come first in PATH.
-lint_packages=(python3-ply python3-git python3-sphinx)
+# Install what the kernel's tools need for Debian's python3 (spdxcheck.py:
+# ply and GitPython; sphinx: Sphinx), which they run, not another in PATH.
 ensure_packages() {
 	local p missing=() sudo=
-	for p in "${lint_packages[@]}"; do
+	for p in python3-ply python3-git python3-sphinx; do
 		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
@@ -103,6 +87,7 @@ ensure_packages() {
 		"${missing[@]}" >/dev/null
 }
 
+# Without --src, the gates that look at the series need tree.sh series.
 needs_tree=''
 for g in "${gates[@]}"; do
 	case $g in
@@ -113,15 +98,13 @@ for g in "${gates[@]}"; do
 	esac
 done
 series_dir=''
-if [ -z "$src" ]; then
-	src=$BUILD/src
-	if [ -n "$needs_tree" ]; then
-		"$here/tree.sh" series
-		series_dir=$BUILD/series
-	fi
+if [ -z "$src" ] && [ -n "$needs_tree" ]; then
+	"$here/tree.sh" series
+	series_dir=$BUILD/series
 fi
+src=${src:-$BUILD/src}
 
-# The files the series adds (paths in the tree), and those with a suffix.
+# series_files [PATTERN...]: the files the series adds, relative to $src.
 series_files() {
 	git -C "$src" diff --name-only --diff-filter=A base work -- "$@"
 }
@@ -129,6 +112,8 @@ series_files() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The gates run in a subshell in an if, so without set -e: each checks its
+# commands' status itself.
 gate_checkpatch() {
 	local p list=() ignores=() line
 	[ -x "$src/scripts/checkpatch.pl" ] || die "no $src/scripts/checkpatch.pl"
@@ -137,45 +122,33 @@ gate_checkpatch() {
 		patches=("$series_dir")
 	fi
 	for p in "${patches[@]}"; do
-		if [ -d "$p" ]; then
-			list+=("$p"/*.patch)
-		else
-			list+=("$(realpath "$p")")
-		fi
+		p=$(realpath "$p")
+		if [ -d "$p" ]; then list+=("$p"/*.patch); else list+=("$p"); fi
 	done
-	for p in "${list[@]}"; do
-		[ -f "$p" ] || die "no patch $p"
-	done
-	# harness/checkpatch.ignore: "--ignore TYPE[,TYPE...]" lines, each
-	# under a comment that says why; # starts a comment.
+	for p in "${list[@]}"; do [ -f "$p" ] || die "no patch $p"; done
+	# checkpatch.ignore: "--ignore TYPE[,TYPE...]" lines, each under a
+	# comment that says why.
 	if [ -f "$ignore_file" ]; then
-		while IFS= read -r line; do
-			line=${line%%#*}
-			read -r line <<< "$line" || true
+		while read -r line; do
 			[ -n "$line" ] || continue
 			[[ $line =~ ^--ignore\ [A-Z0-9_]+(,[A-Z0-9_]+)*$ ]] ||
 				die "$ignore_file: '$line' is not an '--ignore TYPE' line"
 			ignores+=(--ignore "${line#--ignore }")
-		done < "$ignore_file"
+		done < <(sed 's/[[:space:]]*#.*//' "$ignore_file")
 	fi
-	# Run in the tree (checkpatch finds it from the current directory), so
-	# that the checks that need one, like spdxcheck.py, run too.
+	# In the tree, where checkpatch finds it, so that the checks that need
+	# one (spdxcheck.py) run too.
 	(cd "$src" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --no-color \
 		--show-types --summary-file "${ignores[@]}" "${list[@]}")
 }
 
 gate_rustfmt() {
-	local f out=$tmp/rustfmt.out config=$src/.rustfmt.toml
+	local f out=$tmp/rustfmt.out config=$src/.rustfmt.toml files=("${rust_files[@]}")
 	[ -f "$config" ] || die "no $config (the kernel's rustfmt configuration)"
-	local files=("${rust_files[@]}")
-	if [ ${#files[@]} -eq 0 ]; then
-		mapfile -t files < <(series_files '*.rs' | sed "s|^|$src/|")
-	fi
+	[ ${#files[@]} -gt 0 ] || mapfile -t files < <(series_files '*.rs' | sed "s|^|$src/|")
 	[ ${#files[@]} -gt 0 ] || { info "rustfmt: the series adds no .rs file"; return 0; }
-	: > "$out"
-	# One file at a time through stdin, so that rustfmt does not also
-	# check the files of the submodules a file declares (each is checked
-	# on its own), and so each difference is reported once.
+	# Through stdin, one file at a time, so that rustfmt does not also check
+	# the submodules a file declares, and reports each difference once.
 	for f in "${files[@]}"; do
 		rustfmt --check --color never --config-path "$config" --edition 2021 < "$f" |
 			sed "s|^Diff in <stdin>:|Diff in ${f#"$src"/}:|" >> "$out" ||
@@ -198,118 +171,86 @@ gate_cargo_clippy() {
 	 nice -n 19 cargo clippy --quiet --manifest-path "$manifest" --all-targets --color never -- -D warnings)
 }
 
-lint_obj=${obj:-$BUILD/lint}
+# lint_make GATE MAKE-ARGS...: configure $lint_obj and make in it; fail when
+# the build fails or its log has diagnostics located in the series' files.
 lint_make() {
-	nice -n 19 bash -c '. "$0"; kmake "$@"' "$here/lib.sh" "$src" "$lint_obj" -j"${JOBS:-$(nproc)}" "$@"
-}
-
-configure_lint() {
+	local gate=$1 log=$lint_obj/${1#kernel-}.log files
+	shift
 	"$here/build.sh" --configure-only --src "$src" --obj "$lint_obj" hashes \
-		2> >(grep -v "does not exist\|Creating one" >&2)
-}
-
-# check_log LOG WHAT: fail when LOG has diagnostics in the series' files.
-check_log() {
-	local log=$1 what=$2 files
-	files=$(series_files | tr '\n' ' ')
-	if awk -v files="$files" -v strip="$src/ $lint_obj/" -f "$here/warnings-in.awk" "$log" > "$tmp/ours"; then
-		echo "$what: no warnings in the series' files ($(tail -n 1 "$tmp/ours"))"
-	else
-		cat "$tmp/ours"
-		echo "$what: warnings in the series' files (above); the whole log is $log"
+		2> >(grep -v "does not exist\|Creating one" >&2) || return 1
+	info "$gate: make $* in $lint_obj"
+	if ! nice -n 19 bash -c '. "$0"; kmake "$@"' "$here/lib.sh" "$src" "$lint_obj" \
+		-j"${JOBS:-$(nproc)}" "$@" > "$log" 2>&1; then
+		cat "$log"
+		echo "$gate: the build failed (above)"
 		return 1
 	fi
+	files=$(series_files | tr '\n' ' ')
+	if ! awk -v files="$files" -v strip="$src/ $lint_obj/" -f "$here/warnings-in.awk" "$log" > "$tmp/ours"; then
+		cat "$tmp/ours"
+		echo "$gate: warnings in the series' files (above); the whole log is $log"
+		return 1
+	fi
+	echo "$gate: no warnings in the series' files ($(tail -n 1 "$tmp/ours"))"
 }
 
 gate_kernel_clippy() {
-	local f o targets=(rust/) objs=() log=$lint_obj/clippy.log
-	configure_lint || return 1
-	# The series' Rust objects: kernel crate files build rust/kernel.o, a
-	# file elsewhere that its Makefile names as an object builds that.
+	local f o targets=(rust/)
+	# The series' Rust objects: rust/kernel.o for the kernel crate, else an
+	# object its Makefile names.  kbuild would not rebuild (and show the
+	# warnings of) an object that is up to date: remove them.
 	for f in $(series_files '*.rs'); do
 		case $f in
 		rust/kernel/*) o=rust/kernel.o ;;
-		rust/*) continue ;;
-		scripts/*|tools/*|samples/*) continue ;; # host programs: cargo-clippy
+		rust/*|scripts/*|tools/*|samples/*) continue ;; # in rust/, or host programs
 		*)
 			o=${f%.rs}.o
 			grep -qsw "${o##*/}" "$src/$(dirname "$f")/Makefile" || continue
 			targets+=("$o")
 			;;
 		esac
-		[[ " ${objs[*]} " == *" $o "* ]] || objs+=("$o")
-	done
-	# kbuild does not rebuild an object that is up to date, and so would
-	# not show its warnings again: rebuild the series' objects every time.
-	for o in "${objs[@]}"; do
 		rm -f "$lint_obj/$o"
 	done
-	info "kernel-clippy: make CLIPPY=1 ${targets[*]} ${kbuild_args[*]} in $lint_obj"
-	if ! lint_make CLIPPY=1 "${kbuild_args[@]}" "${targets[@]}" > "$log" 2>&1; then
-		cat "$log"
-		echo "kernel-clippy: the build failed (above)"
-		return 1
-	fi
-	check_log "$log" kernel-clippy
+	lint_make kernel-clippy CLIPPY=1 "${kbuild_args[@]}" "${targets[@]}"
 }
 
 gate_rustdoc() {
-	local log=$lint_obj/rustdoc.log
-	configure_lint || return 1
-	info "rustdoc: make rustdoc in $lint_obj"
-	if ! lint_make CLIPPY=1 rustdoc > "$log" 2>&1; then
-		cat "$log"
-		echo "rustdoc: make rustdoc failed (above)"
-		return 1
-	fi
-	check_log "$log" rustdoc
+	lint_make rustdoc CLIPPY=1 rustdoc
 }
 
 gate_sphinx() {
-	local f rel name dir index docs=() fail=0
-	local files=("${rst_files[@]}")
+	local f i name index fail=0 files=("${rst_files[@]}") s=$tmp/sphinx
 	if [ ${#files[@]} -eq 0 ]; then
 		mapfile -t files < <(series_files '*.rst' | sed "s|^|$src/|")
 		# Sphinx warns about a document that is in no toctree.
 		for f in "${files[@]}"; do
-			rel=${f#"$src"/}
-			name=$(basename "$rel" .rst)
-			dir=$(dirname "$f")
-			index=$dir/index.rst
-			if ! grep -qE "^[[:space:]]+$name(\.rst)?[[:space:]]*$" "$index" 2>/dev/null; then
-				echo "sphinx: $rel is in no toctree: add '$name' to the toctree of ${index#"$src"/}"
-				fail=1
-			fi
+			name=$(basename "$f" .rst)
+			index=$(dirname "$f")/index.rst
+			grep -qE "^[[:space:]]+$name(\.rst)?[[:space:]]*$" "$index" 2>/dev/null && continue
+			echo "sphinx: ${f#"$src"/} is in no toctree: add '$name' to the toctree of ${index#"$src"/}"
+			fail=1
 		done
 	fi
 	[ ${#files[@]} -gt 0 ] || { info "sphinx: the series adds no .rst file"; return 0; }
-	# A minimal project holding the files, with the settings of the
-	# kernel's Documentation/conf.py that change what Sphinx reports.
-	# Links to other kernel documents cannot resolve here: those warnings
-	# are off, everything else is an error.
-	mkdir -p "$tmp/sphinx/src"
-	cat > "$tmp/sphinx/src/conf.py" <<-'EOF'
+	# A project of copies of the files, with the settings of the kernel's
+	# Documentation/conf.py that change what Sphinx reports; links to other
+	# kernel documents cannot resolve here, so those warnings are off.
+	mkdir -p "$s/src"
+	cat > "$s/src/conf.py" <<-'EOF'
 		project = 'lint'
 		primary_domain = 'c'
 		highlight_language = 'none'
 		suppress_warnings = ['ref.doc', 'ref.ref', 'ref.any', 'toc.not_readable']
 	EOF
-	for f in "${files[@]}"; do
-		[ -f "$f" ] || die "no $f"
-		name=doc$(( ${#docs[@]} + 1 ))
-		cp "$f" "$tmp/sphinx/src/$name.rst"
-		docs+=("$name")
-		echo "$name: $f" >> "$tmp/sphinx/names"
+	for i in "${!files[@]}"; do
+		[ -f "${files[$i]}" ] || die "no ${files[$i]}"
+		cp "${files[$i]}" "$s/src/doc$i.rst"
 	done
-	printf 'Lint\n====\n\n.. toctree::\n\n%s\n' "$(printf '   %s\n' "${docs[@]}")" \
-		> "$tmp/sphinx/src/index.rst"
-	if ! /usr/bin/python3 -m sphinx -W --keep-going -q -E -b dummy \
-		"$tmp/sphinx/src" "$tmp/sphinx/out" > "$tmp/sphinx/log" 2>&1; then
+	{ printf 'Lint\n====\n\n.. toctree::\n\n'; printf '   doc%s\n' "${!files[@]}"; } > "$s/src/index.rst"
+	if ! /usr/bin/python3 -m sphinx -W --keep-going -q -E -b dummy "$s/src" "$s/out" > "$s/log" 2>&1; then
 		# Name the real files, not the copies.
-		while read -r name f; do
-			sed -i "s|$tmp/sphinx/src/${name%:}.rst|$f|g" "$tmp/sphinx/log"
-		done < "$tmp/sphinx/names"
-		cat "$tmp/sphinx/log"
+		for i in "${!files[@]}"; do sed -i "s|$s/src/doc$i.rst|${files[$i]}|g" "$s/log"; done
+		cat "$s/log"
 		echo "sphinx: warnings (above)"
 		return 1
 	fi
@@ -321,15 +262,11 @@ case " ${gates[*]} " in
 *" checkpatch "*|*" sphinx "*) ensure_packages ;;
 esac
 
-declare -a results
+results=()
 for g in "${gates[@]}"; do
 	echo "--- lint: $g"
-	if ( "gate_${g//-/_}" ); then
-		results+=("pass  $g")
-	else
-		results+=("FAIL  $g")
-	fi
+	if ( "gate_${g//-/_}" ); then results+=("pass  $g"); else results+=("FAIL  $g"); fi
 done
 echo "--- lint summary"
 printf '%s\n' "${results[@]}"
-! printf '%s\n' "${results[@]}" | grep -q '^FAIL'
+[[ " ${results[*]} " != *" FAIL "* ]]

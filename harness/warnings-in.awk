@@ -5,14 +5,12 @@
 #
 # Usage: awk -v files="PATH..." -v strip="PREFIX/..." -f warnings-in.awk LOG
 #
-# files: the paths (relative to the source tree) whose diagnostics count,
-# separated by spaces.  strip: prefixes to remove from a location before
-# comparing it (the source tree, as an absolute path, with a trailing /).
-# A rustc-style diagnostic is the block from a "warning:" or "error:" line
-# to the next one; its location is its first " --> PATH:LINE:COL" line.  A
-# clang-style diagnostic is one "PATH:LINE:COL: warning: ..." line.  The
-# exit status is 1 when any diagnostic is in the files, else 0; the last
-# line printed is "N in the files, M elsewhere".
+# files: paths relative to the source tree; strip: prefixes to remove from a
+# location first (the source tree, absolute, with a trailing /).  A rustc
+# diagnostic is the block from a "warning:" or "error:" line to the next,
+# located by its first " --> PATH:LINE:COL"; a clang one is one
+# "PATH:LINE:COL: warning: ..." line.  Exits 1 when any is in the files;
+# prints "N in the files, M elsewhere" last.
 
 function norm(path,    i, n, p) {
 	n = split(strip, p, " ")
@@ -23,58 +21,48 @@ function norm(path,    i, n, p) {
 	return path
 }
 
+# Count the diagnostic text located at loc, and print it if it is ours.
+function count(loc, text) {
+	if (loc in ours) { print text; mine++ } else other++
+}
+
+# Count the pending rustc diagnostic, unless it has no location ("warning:
+# N warnings emitted").
 function flush() {
-	if (block != "" && loc != "") {
-		if (loc in ours) {
-			printf "%s\n", block
-			mine++
-		} else {
-			other++
-		}
-	}
-	block = ""
-	loc = ""
+	if (block != "" && loc != "")
+		count(loc, block)
+	block = loc = ""
 }
 
 BEGIN {
 	n = split(files, f, " ")
 	for (i = 1; i <= n; i++)
 		ours[f[i]] = 1
-	mine = other = 0
 }
 
-# A clang diagnostic.
 /^[^ :]+:[0-9]+:[0-9]+: (warning|error): / {
 	flush()
 	split($0, part, ":")
-	if (norm(part[1]) in ours) {
-		print
-		mine++
-	} else {
-		other++
-	}
+	count(norm(part[1]), $0)
 	next
 }
 
-# The start of a rustc diagnostic; "warning: N warnings emitted" and the
-# like have no location and are dropped by flush().
 /^(warning|error)(\[[^]]*\])?: / {
 	flush()
 	block = $0
 	next
 }
 
-# The end of a diagnostic: kbuild's progress lines and make's messages.
+# kbuild's progress lines and make's messages end a diagnostic.
 /^  [A-Z]+ |^make(\[[0-9]+\])?: / {
 	flush()
 	next
 }
 
 block != "" {
-	if (loc == "" && $0 ~ /^ *--> /) {
+	if (loc == "" && /^ *--> /) {
 		loc = $0
-		sub(/^ *--> /, "", loc)
-		sub(/:[0-9]+:[0-9]+$/, "", loc)
+		gsub(/^ *--> |:[0-9]+:[0-9]+$/, "", loc)
 		loc = norm(loc)
 	}
 	block = block "\n" $0

@@ -1,16 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The lint gates fail on a deliberately introduced problem and pass without
-# it, on small files made here.  checkpatch needs a kernel tree: these
-# cases are skipped until build/src exists (make tree).
+# it, on small files made here.  checkpatch needs a kernel tree: its cases
+# are skipped until build/src exists (make tree).
 . "$(dirname "$0")/lib.sh"
 lint() { "$harness/lint.sh" "$@"; }
 
-# A stand-in for the kernel tree for the gates that only need its
-# .rustfmt.toml.
+# rustfmt, with a stand-in kernel tree that has only .rustfmt.toml.
 mkdir -p ksrc
 printf 'edition = "2021"\nnewline_style = "Unix"\n' > ksrc/.rustfmt.toml
-
-# rustfmt
 cat > good.rs <<'EOF'
 // SPDX-License-Identifier: GPL-2.0
 
@@ -79,40 +76,37 @@ expect_fail "sphinx fails on a warning and names the file" "bad\.rst:3: WARNING:
 	lint --src ksrc --rst good.rst --rst bad.rst sphinx
 
 # checkpatch, with the real kernel tree's checkpatch.pl.
+cat > good.patch <<'EOF'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: Dev <dev@example.org>
+Date: Thu, 1 Jan 2026 00:00:00 +0000
+Subject: [PATCH] module: count the calls
+
+Count the calls, for the statistics.
+
+Signed-off-by: Dev <dev@example.org>
+---
+ kernel/module/stats.c | 2 ++
+ 1 file changed, 2 insertions(+)
+
+diff --git a/kernel/module/stats.c b/kernel/module/stats.c
+index 1111111..2222222 100644
+--- a/kernel/module/stats.c
++++ b/kernel/module/stats.c
+@@ -10,5 +10,7 @@ static int f(int a)
+ {
+ 	int b = 0;
+ 
++	if (a)
++		b++;
+ 	return b;
+ }
+EOF
+sed 's/^+\tif (a)$/+\tif(a)/' good.patch > bad.patch
+printf '# Why: a test.\n--ignore SPACING\n' > ignore
+printf -- '--ignore spacing\n' > ignore-bad
 ksrc=${LINT_TEST_SRC:-${BUILD:-$harness/../build}/src}
 if [ -x "$ksrc/scripts/checkpatch.pl" ]; then
-	make_patch() {
-		cat <<-EOF
-		From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
-		From: Dev <dev@example.org>
-		Date: Thu, 1 Jan 2026 00:00:00 +0000
-		Subject: [PATCH] module: count the calls
-
-		Count the calls, for the statistics.
-
-		Signed-off-by: Dev <dev@example.org>
-		---
-		 kernel/module/stats.c | 2 ++
-		 1 file changed, 2 insertions(+)
-
-		diff --git a/kernel/module/stats.c b/kernel/module/stats.c
-		index 1111111..2222222 100644
-		--- a/kernel/module/stats.c
-		+++ b/kernel/module/stats.c
-		@@ -10,5 +10,7 @@ static int f(int a)
-		 {
-		 	int b = 0;
-		 
-		+	$1
-		+		b++;
-		 	return b;
-		 }
-		EOF
-	}
-	make_patch 'if (a)' > good.patch
-	make_patch 'if(a)' > bad.patch
-	printf '# Why: a test.\n--ignore SPACING\n' > ignore
-	printf -- '--ignore spacing\n' > ignore-bad
 	expect_ok "checkpatch passes a clean patch" lint --src "$ksrc" --patches good.patch checkpatch
 	expect_fail "checkpatch fails on an error" "ERROR:SPACING: space required before the open parenthesis" \
 		lint --src "$ksrc" --patches good.patch --patches bad.patch checkpatch
@@ -121,15 +115,14 @@ if [ -x "$ksrc/scripts/checkpatch.pl" ]; then
 	expect_fail "a malformed ignore file is an error" "is not an '--ignore TYPE' line" \
 		lint --src "$ksrc" --patches bad.patch --checkpatch-ignore ignore-bad checkpatch
 
-	# Without options, lint checks the series that tree.sh series writes:
-	# a fake project whose kernel tree has checkpatch.pl and what it looks
-	# for to recognise a kernel tree.
+	# Without options, lint checks the series of tree.sh series: a fake
+	# project whose kernel tree has checkpatch.pl and what it looks for to
+	# recognise a kernel tree.
 	make_project
 	mkdir -p fake-linux/scripts
 	cp "$ksrc"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} fake-linux/scripts/
 	for d in Documentation arch drivers fs init ipc lib include; do
-		mkdir -p "fake-linux/$d"
-		touch "fake-linux/$d/.keep"
+		mkdir -p "fake-linux/$d" && touch "fake-linux/$d/.keep"
 	done
 	touch fake-linux/{COPYING,CREDITS,Kbuild,MAINTAINERS,README}
 	tree sync >/dev/null 2>&1
