@@ -25,8 +25,9 @@
 # On a CONFIG_MODULE_HASHES kernel it also checks that a known module loads
 # without tainting the kernel, that a copy with a byte appended is not
 # known (rejected when enforcing, else loaded with taint E) and that the
-# kernel logs its digest, and that a forced load is never accepted by its
-# hash.
+# kernel logs its digest, that a forced load is never accepted by its
+# hash, and that /sys/kernel/module_hashes, root only, holds a valid table
+# with the known module's digest (and does not exist without it).
 #
 # Usage: module_auth.sh [-c CONFIG] [-d DIR] [-m MODULE] [-t TABLE]
 #                       [-s SIGN_FILE] [-k KEY[:CERT]] [-K KEY[:CERT]]
@@ -542,10 +543,11 @@ auth_matches() {
 }
 
 # The plan: the checks of a known and a tampered module (7 for each
-# module), one at the end, and one for each call of each row of the table.
+# module), two of /sys/kernel/module_hashes, one at the end, and one for
+# each call of each row of the table.
 rows=$(grep -v '^#' "$table" | awk 'NF { n += ($3 == "both") ? 2 : 1 } END { print n + 0 }')
 ktap_print_header
-ktap_set_plan $((7 * 2 + 1 + rows))
+ktap_set_plan $((7 * 2 + 2 + 1 + rows))
 ktap_print_msg "kernel $kver, configuration $class, boot mode $mode (column $column)"
 ktap_print_msg "modules: $c_name ($c_file)${rust_name:+, $rust_name ($rust_file)}"
 [ -z "${signed_note:-}" ] || ktap_print_msg "$signed_note"
@@ -668,6 +670,44 @@ try() { # try FILE MODULE CALL FLAGS WANT H:d-WANT
 		ktap_test_pass "$desc"
 	fi
 }
+
+# /sys/kernel/module_hashes: the table the kernel accepts, root only, on a
+# CONFIG_MODULE_HASHES kernel only; a valid header (little-endian: MODHASH,
+# version 1, SHA-256, count, 32-byte entries), sorted digests, the known C
+# module's among them.
+view=/sys/kernel/module_hashes
+desc="$view: readable by root only, on a CONFIG_MODULE_HASHES kernel only"
+if has MODULE_HASHES; then
+	want="400 0" got=$(stat -c '%a %u' "$view" 2>&1)
+else
+	want=absent got=$([ -e "$view" ] && echo present || echo absent)
+fi
+if [ "$got" = "$want" ]; then
+	ktap_test_pass "$desc"
+else
+	ktap_test_fail "$desc: got '$got', expected '$want'"
+fi
+desc="$view: a valid table, sorted, with the digest of $c_name"
+if ! has MODULE_HASHES; then
+	ktap_test_skip "$desc: no CONFIG_MODULE_HASHES"
+else
+	header=$(od -An -v -tx1 -N 24 "$view" | tr -d ' \n')
+	count=$(od -An -tu4 -j 16 -N 4 "$view" | tr -d ' ')
+	od -An -v -tx1 -j 24 -N $((count * 32)) "$view" | tr -d ' \n' | fold -w 64 > "$work/view"
+	echo >> "$work/view"
+	known=$(sha256sum "$work/c.ko" | cut -d' ' -f1)
+	if [ "$(echo "$header" | cut -c 1-32)" != 4d4f4448415348000100000001000000 ] ||
+	   [ "$(echo "$header" | cut -c 41-48)" != 20000000 ]; then
+		ktap_test_fail "$desc: header $header"
+	elif [ "$(grep -c . "$work/view")" != "$count" ] ||
+	     ! LC_ALL=C sort -u "$work/view" | cmp -s - "$work/view"; then
+		ktap_test_fail "$desc: $count digests, not all there or not sorted"
+	elif ! grep -qx "$known" "$work/view"; then
+		ktap_test_fail "$desc: no $known"
+	else
+		ktap_test_pass "$desc"
+	fi
+fi
 
 grep -v '^#' "$table" > "$work/rows"
 while read -r file module call flags rest; do
