@@ -5,21 +5,15 @@
 #
 # Usage: bench-hash.sh BENCHDIR TOOL
 #
-# BENCHDIR (build/bench) holds a private apt configuration (apt/), the
-# downloaded .deb, and modules/: Debian's amd64 modules decompressed once
-# (skipped when modules/.done exists).  TOOL is the module-hashes binary.
-# The package is fetched with apt-get download through its own sources list,
-# lists and cache and the system's Debian keyring, as harness/fetch-linux.sh
-# does: the system's apt sources are never touched.
-#
-# Then, best of BENCH_RUNS (default 3) runs each, it times reading every
-# module (cat, the floor), sha256sum, openssl dgst -sha256, and the tool's
-# hash -j 1 and hash -j $(nproc), prints a table and says whether the
-# targets are met: single-thread throughput at least openssl's, and all
-# cores within 1.5x of cat.  The exit status is 0 whether or not they are
-# met (it is a measurement); 1 on a setup error.
-#
-# DEBIAN_MIRROR=http://... overrides the mirror.
+# BENCHDIR (build/bench) gets Debian's amd64 modules package (apt_download:
+# the system's apt sources are never touched; DEBIAN_MIRROR overrides the
+# mirror) and modules/, its modules decompressed once (modules/.done).
+# TOOL is the module-hashes binary.  Best of BENCH_RUNS (default 3) runs
+# each, it times reading every module (cat, the floor), sha256sum, openssl
+# dgst -sha256 and TOOL hash -j 1 and -j $(nproc), and says whether the
+# targets are met: one thread at least as fast as openssl, all cores within
+# 1.5x of cat.  Exit status 0 whether or not they are (a measurement); 1 on
+# a setup error.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,25 +33,18 @@ mkdir -p "$bench"
 bench=$(cd "$bench" && pwd)
 modules=$bench/modules
 
-# fetch_deb: download the modules package into $bench, print its path.
-fetch_deb() {
-	local deb
-	deb=$(ls "$bench"/"${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true)
-	if [ -n "$deb" ]; then
-		echo "$deb"
-		return
-	fi
-	apt_download "$bench" "$BENCH_SUITE" "$BENCH_PACKAGE=$BENCH_VERSION"
-	deb=$(ls "$bench"/"${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true)
-	[ -n "$deb" ] || die "apt-get did not produce a $BENCH_PACKAGE .deb in $bench"
-	echo "$deb"
-}
+downloaded_deb() { ls "$bench/${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true; }
 
-# prepare_modules: extract the package and decompress every .ko.xz once.
+# prepare_modules: download the package, decompress its modules, once.
 prepare_modules() {
 	[ -f "$modules/.done" ] && return
-	local deb
-	deb=$(fetch_deb)
+	local deb count
+	deb=$(downloaded_deb)
+	if [ -z "$deb" ]; then
+		apt_download "$bench" "$BENCH_SUITE" "$BENCH_PACKAGE=$BENCH_VERSION"
+		deb=$(downloaded_deb)
+		[ -n "$deb" ] || die "apt-get did not produce a $BENCH_PACKAGE .deb in $bench"
+	fi
 	info "extracting $(basename "$deb")"
 	rm -rf "$modules" "$bench/extract"
 	mkdir -p "$bench/extract" "$modules"
@@ -73,22 +60,19 @@ prepare_modules() {
 			done' "$modules" "$bench/extract" ||
 		die "decompressing the modules failed"
 	rm -rf "$bench/extract"
-	local count
 	count=$(find "$modules" -name '*.ko' | wc -l)
-	[ "$count" -eq "$BENCH_MODULES" ] ||
-		info "warning: $count modules, expected $BENCH_MODULES"
+	[ "$count" -eq "$BENCH_MODULES" ] || info "warning: $count modules, expected $BENCH_MODULES"
 	touch "$modules/.done"
 }
 
 # best_of RUNS COMMAND...: the shortest wall time of RUNS runs, in seconds.
 best_of() {
-	local runs=$1 best= t start end
+	local runs=$1 best='' t start
 	shift
 	for _ in $(seq "$runs"); do
 		start=$(date +%s.%N)
 		"$@" > /dev/null || die "benchmark command failed: $*"
-		end=$(date +%s.%N)
-		t=$(echo "$end - $start" | bc -l)
+		t=$(echo "$(date +%s.%N) - $start" | bc -l)
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
 			best=$t
 		fi
@@ -103,48 +87,35 @@ count=$(tr -cd '\0' < "$list" | wc -c)
 bytes=$(cd "$modules" && xargs -0 stat -c %s < "$list" | awk '{ s += $1 } END { print s }')
 jobs=$(nproc)
 
-# Each command reads the list from standard input and runs from $modules.
-run_cat() { (cd "$modules" && xargs -0 cat < "$list"); }
-run_sha256sum() { (cd "$modules" && xargs -0 sha256sum < "$list"); }
-run_openssl() { (cd "$modules" && xargs -0 openssl dgst -sha256 < "$list"); }
-run_tool_1() { (cd "$modules" && xargs -0 "$tool" hash -j 1 < "$list"); }
-run_tool_all() { (cd "$modules" && xargs -0 "$tool" hash -j "$jobs" < "$list"); }
+# each COMMAND...: COMMAND on every module, from $modules.
+each() { (cd "$modules" && xargs -0 "$@" < "$list"); }
+names=(cat sha256sum openssl tool_1 tool_all)
+labels=("cat (read floor)" sha256sum "openssl dgst -sha256" "module-hashes hash -j 1" "module-hashes hash -j $jobs")
+run_cat() { each cat; }
+run_sha256sum() { each sha256sum; }
+run_openssl() { each openssl dgst -sha256; }
+run_tool_1() { each "$tool" hash -j 1; }
+run_tool_all() { each "$tool" hash -j "$jobs"; }
 
 # Warm the page cache so that every command reads from memory.
 run_cat > /dev/null
 
 info "timing $count modules ($((bytes / 1000000)) MB), best of $runs runs each"
 declare -A seconds
-names=(cat sha256sum openssl tool_1 tool_all)
 for name in "${names[@]}"; do
 	seconds[$name]=$(best_of "$runs" "run_$name")
 done
 
-label() {
-	case $1 in
-	cat) echo "cat (read floor)" ;;
-	sha256sum) echo "sha256sum" ;;
-	openssl) echo "openssl dgst -sha256" ;;
-	tool_1) echo "module-hashes hash -j 1" ;;
-	tool_all) echo "module-hashes hash -j $jobs" ;;
-	esac
-}
-
 printf '\n%-30s %9s %9s %17s\n' command seconds MB/s 'speed vs openssl'
-for name in "${names[@]}"; do
-	s=${seconds[$name]}
-	printf '%-30s %9.3f %9.1f %16.2fx\n' "$(label "$name")" "$s" \
-		"$(echo "$bytes / 1000000 / $s" | bc -l)" \
-		"$(echo "${seconds[openssl]} / $s" | bc -l)"
+for i in "${!names[@]}"; do
+	s=${seconds[${names[$i]}]}
+	printf '%-30s %9.3f %9.1f %16.2fx\n' "${labels[$i]}" "$s" \
+		"$(echo "$bytes / 1000000 / $s" | bc -l)" "$(echo "${seconds[openssl]} / $s" | bc -l)"
 done
 echo
 
-verdict() {
-	if [ "$(echo "$2" | bc -l)" = 1 ]; then
-		echo "target met:     $1"
-	else
-		echo "target NOT met: $1"
-	fi
+verdict() { # verdict TARGET BC-CONDITION
+	if [ "$(echo "$2" | bc -l)" = 1 ]; then echo "target met:     $1"; else echo "target NOT met: $1"; fi
 }
 verdict "single-thread throughput >= openssl" "${seconds[tool_1]} <= ${seconds[openssl]}"
 verdict "all-core time within 1.5x of cat" "${seconds[tool_all]} <= 1.5 * ${seconds[cat]}"

@@ -1,37 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host-side checks of a built configuration NAME ($BUILD/NAME, build.sh NAME).
-#
-# manifest NAME   modules.hashes is sha256sum of the modules as installed
-#                 (stripped or not), and vmlinux's .module_hashes holds
-#                 exactly its digests, sorted, after module_hashes.h's header
-# installed NAME  NAME/modinst is compressed and stripped as .config says
-#                 (the build tree keeps its debug information) and accepted
-#                 by module-hashes verify; modules_install installs the same
-#                 tree with the INSTALL_MOD_STRIP .config implies, silently,
-#                 and with another (the packaging scripts pass 1), saying
-#                 once that it ignores it; it refuses modules rebuilt after
-#                 vmlinux, and make puts that right (NAME/modinst anew)
+# Host-side checks of a built configuration NAME ($BUILD/NAME, build.sh NAME):
+# manifest NAME   modules.hashes is sha256sum of the installed modules, and
+#                 vmlinux's .module_hashes holds exactly its digests, sorted
+# installed NAME  NAME/modinst is compressed, stripped and verified as .config
+#                 says; modules_install with either INSTALL_MOD_STRIP, and
+#                 its refusal of modules rebuilt after vmlinux
 # rebuild NAME    "rm some.ko; make" and an edit of a module's source rebuild
-#                 it, vmlinux's table and bzImage (an upstream attempt once
-#                 stopped rebuilding deleted modules)
-# kconfig         hashes-only+force keeps enforcing on a build host without
-#                 rustc: MODULE_SIG takes over, with MODULE_SIG_FORCE
+#                 it, vmlinux's table and bzImage
+# kconfig         without rustc, hashes-only+force enforces with MODULE_SIG
 # packages NAME deb|rpm|pacman
-#                 the image package of make bindeb-pkg|binrpm-pkg|pacman-pkg
-#                 (NAME/packages/FORMAT) has every module, accepted by
-#                 module-hashes verify against its kernel image and rejected
-#                 with a byte flipped; the debug package, if any, has the
-#                 modules' debug information
+#                 make bindeb-pkg|binrpm-pkg|pacman-pkg: verify accepts the
+#                 modules against the packaged image, and not a tampered one
 # series [--no-sync] [--boot] [--commits RANGE] [--target T]... [CONFIG]
-#                 bisectability: every commit of RANGE (base..work) builds
-#                 CONFIG (hashes) and the Ts (default: all), with options it
-#                 does not have yet dropped, in $BUILD/check-series (kept);
-#                 --boot: and passes the loading-policy matrix in four boot
-#                 modes where kernel/module/hashes.rs comes in and at the
-#                 end; --no-sync: $BUILD/src as it is
-#
+#                 each commit of RANGE (base..work) builds CONFIG (hashes; the
+#                 options it lacks dropped) and the Ts (default: all), in
+#                 $BUILD/check-series (kept); --boot: and passes the
+#                 loading-policy matrix (four boot modes) where hashes.rs
+#                 comes in and at the end; --no-sync: $BUILD/src as it is
 # Environment: BUILD, JOBS, CCACHE, and what tree.sh takes.
 
 set -euo pipefail
@@ -105,25 +92,23 @@ install_with() {
 }
 
 check_installed() {
-	local moddir suffix f stripped=0 same other installed
+	local moddir suffix all='' f stripped=0 same other installed
 	hashes_build
 	moddir=$(echo "$obj"/modinst/lib/modules/*)
 	[ -d "$moddir/kernel" ] || die "$obj has no installed modules"
 	mapfile -t installed < <(find "$moddir/kernel" -type f | LC_ALL=C sort)
 	[ ${#installed[@]} -gt 0 ] || die "no modules in $moddir"
 	info "$name: ${#installed[@]} installed modules"
-	if option MODULE_COMPRESS_ALL; then
-		suffix=$(compressed_suffix "$obj/.config")
-		for f in "${installed[@]}"; do
-			[[ $f == *.ko$suffix ]] || die "$f is not compressed ($suffix), with MODULE_COMPRESS_ALL"
-		done
-		info "every module is compressed ($suffix)"
-	fi
+	suffix=$(compressed_suffix "$obj/.config")
+	! option MODULE_COMPRESS_ALL || all=1
 	for f in "${installed[@]}"; do
+		[ -z "$all" ] || [[ $f == *.ko$suffix ]] || die "$f is not compressed ($suffix), with MODULE_COMPRESS_ALL"
 		decompress "$f" > "$tmp/module.ko"
 		has_debug_info "$tmp/module.ko" || stripped=$((stripped + 1))
 	done
-	# The INSTALL_MOD_STRIP that .config implies, and another one.
+	[ -z "$all" ] || info "every module is compressed ($suffix)"
+	# The INSTALL_MOD_STRIP that .config implies, and another (the packaging
+	# scripts pass 1).
 	same=() other=(INSTALL_MOD_STRIP=1)
 	if option MODULE_INSTALL_STRIP; then
 		[ $stripped = ${#installed[@]} ] ||
@@ -165,6 +150,7 @@ check_installed() {
 	info "after make, modules_install installs modules that vmlinux knows"
 }
 
+# An upstream attempt once stopped rebuilding deleted modules.
 check_rebuild() {
 	local module=lib/test_module
 	# make_after WHAT FILE...: make; each FILE must be newer than before.
@@ -215,9 +201,9 @@ check_kconfig() {
 	info "without rustc: MODULE_SIG takes over, MODULE_SIG_FORCE stays: modules are still authenticated"
 }
 
-# The packaging targets build again, with a build version of their own:
-# vmlinux and the modules' BTF are made anew (with pahole before 1.27 maybe
-# in another order), so NAME/modinst is no longer this build's afterwards.
+# The packaging targets build again with a build version of their own:
+# vmlinux and the modules' BTF anew (with pahole before 1.27 maybe in
+# another order), so NAME/modinst is no longer this build's afterwards.
 check_packages() {
 	local format=$1 out=$obj/packages/$1 up=${obj%/*} run=() target krel image_pkg debug_pkg='' no_debug='' image moddir modules first f
 	hashes_build

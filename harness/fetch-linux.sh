@@ -1,21 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetch and verify the pinned base kernel tarball.
+# Fetch the pinned base kernel tarball, verified; print its path.
 #
 # Usage: fetch-linux.sh DLDIR
 #
-# Prints the path of the verified tarball on stdout.  The Debian binary
-# package named in harness/linux.pin is downloaded with apt-get through a
-# private apt configuration kept under DLDIR/apt (its own sources list,
-# lists and cache, the system's Debian keyring): the system's apt sources
-# are never touched.  Both the .deb and the tarball inside it are checked
-# against the pinned sha256 sums; a mismatch is an error.
-#
-# LINUX_TARBALL=/path/to/linux.tar.xz skips the download and uses that
-# tarball as it is (it is not checked against the pin: it is the user's).
-# DEBIAN_MIRROR=http://... overrides the mirror, which is otherwise taken
-# from the system's apt configuration.
+# The Debian package of harness/linux.pin is downloaded into DLDIR with
+# apt_download (the system's apt sources are never touched; DEBIAN_MIRROR
+# overrides the mirror); the .deb and the tarball in it must match the
+# pinned sha256 sums.  LINUX_TARBALL=/path/to/linux.tar.xz: use that
+# tarball as it is (the user's, not checked against the pin).
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,8 +27,7 @@ if [ -n "${LINUX_TARBALL:-}" ]; then
 fi
 
 tarball=$dl/$(basename "$PIN_TARBALL")
-if [ -f "$tarball" ] && [ -f "$tarball.verified" ] &&
-   [ "$(cat "$tarball.verified")" = "$PIN_TARBALL_SHA256" ]; then
+if [ -f "$tarball" ] && [ "$(cat "$tarball.verified" 2>/dev/null)" = "$PIN_TARBALL_SHA256" ]; then
 	echo "$tarball"
 	exit 0
 fi

@@ -1,12 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install what the harness needs on Debian 12 (or newer), quickly when it
-# is all there already: Debian's LLVM 19 toolchain, QEMU, busybox-static
-# and the kernel's build dependencies; the tools of the kernel's packaging
-# targets (bindeb-pkg, binrpm-pkg, pacman-pkg) and mmdebstrap for make
-# check-debian; the rust-src component (rustup);
-# bindgen-cli (cargo).  Run as root or with sudo available.
+# Install what the harness needs on Debian 12 or newer, quickly when it is
+# all there: LLVM 19, QEMU, busybox-static, the kernel's build dependencies,
+# the tools of the packaging targets and mmdebstrap (make check-debian),
+# rust-src (rustup), bindgen-cli (cargo).  As root or with sudo.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,8 +20,7 @@ packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 busybox-static
 
 missing=()
 for p in "${packages[@]}"; do
-	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing+=("$p")
+	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	sudo=

@@ -5,8 +5,7 @@
 
 mkdir dl
 printf 'not a deb' > "dl/${PIN_PACKAGE}_${PIN_VERSION}_all.deb"
-# A .deb with the wrong content is re-downloaded; offline that fails, and in
-# no case may it be used.  DEBIAN_MIRROR points nowhere reachable.
+# A corrupt .deb is downloaded again (from nowhere here), never used.
 expect_fail "a corrupt download is not used" "failed|does not match" \
 	env DEBIAN_MIRROR=http://127.0.0.1:9/debian timeout 60 "$harness/fetch-linux.sh" dl
 [ ! -e dl/linux-source-7.3.tar.xz ] && ok "no tarball was produced" || not_ok "no tarball was produced"
