@@ -567,12 +567,31 @@ fn corrupt_compressed_module() {
     );
 }
 
+/// The JSON line of the module "alpha", known by its hash, at `path`.
+fn known_alpha(path: &Path, manifest_path: Option<&str>) -> String {
+    json_line(
+        path,
+        "known",
+        &digest_of(&built_module("alpha")),
+        false,
+        manifest_path,
+    )
+}
+
+/// A module the table knows, a file that is not ELF, and a corrupt gzip
+/// file, installed in `build`.
+fn good_bad_worse(build: &Build) -> [PathBuf; 3] {
+    [
+        build.install("kernel/lib/alpha.ko", &built_module("alpha")),
+        build.install("kernel/lib/bad.ko", b"not ELF"),
+        build.install("kernel/lib/worse.ko.gz", b"\x1f\x8b broken"),
+    ]
+}
+
 #[test]
 fn bad_modules_do_not_stop_the_others() {
     let build = Build::new();
-    let good = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
-    let bad = build.install("kernel/lib/bad.ko", b"not ELF");
-    let worse = build.install("kernel/lib/worse.ko.gz", b"\x1f\x8b broken");
+    let [good, bad, worse] = good_bad_worse(&build);
     let output = build.verify(&[&bad, &good, &worse]);
     let (stdout, stderr) = texts(&output);
     // The first error's kind decides the exit status.
@@ -746,13 +765,7 @@ fn json_known_unknown_and_signed() {
         &build.verify_json(&[&alpha, &beta]),
         0,
         &[
-            json_line(
-                &alpha,
-                "known",
-                &digest_of(&built_module("alpha")),
-                false,
-                Some("lib/alpha.ko"),
-            ),
+            known_alpha(&alpha, Some("lib/alpha.ko")),
             json_line(
                 &beta,
                 "known",
@@ -773,13 +786,7 @@ fn json_known_unknown_and_signed() {
                 false,
                 None,
             ),
-            json_line(
-                &alpha,
-                "known",
-                &digest_of(&built_module("alpha")),
-                false,
-                Some("lib/alpha.ko"),
-            ),
+            known_alpha(&alpha, Some("lib/alpha.ko")),
             json_line(
                 &signed_gamma,
                 "unknown",
@@ -838,9 +845,7 @@ fn json_modified_stripped_and_manifest_mismatch() {
 #[test]
 fn json_errors_replace_the_messages_on_standard_error() {
     let build = Build::new();
-    let good = build.install("kernel/lib/alpha.ko", &built_module("alpha"));
-    let bad = build.install("kernel/lib/bad.ko", b"not ELF");
-    let worse = build.install("kernel/lib/worse.ko.gz", b"\x1f\x8b broken");
+    let [good, bad, worse] = good_bad_worse(&build);
     let output = build.verify_json(&[&bad, &good, &worse]);
     let (stdout, stderr) = texts(&output);
     // The same exit status as without --json: the first error's kind.
@@ -951,13 +956,7 @@ fn missing_modules_of_an_installed_tree() {
         &output,
         0,
         &[
-            json_line(
-                &alpha,
-                "known",
-                &digest_of(&built_module("alpha")),
-                false,
-                Some("kernel/lib/alpha.ko"),
-            ),
+            known_alpha(&alpha, Some("kernel/lib/alpha.ko")),
             missing_json_line("kernel/drivers/net/beta.ko", &beta_digest),
         ],
     );
@@ -967,13 +966,7 @@ fn missing_modules_of_an_installed_tree() {
         &build.verify_json(&[&directory]),
         0,
         &[
-            json_line(
-                &alpha,
-                "known",
-                &digest_of(&built_module("alpha")),
-                false,
-                Some("lib/alpha.ko"),
-            ),
+            known_alpha(&alpha, Some("lib/alpha.ko")),
             missing_json_line("drivers/net/beta.ko", &beta_digest),
         ],
     );
@@ -1026,13 +1019,7 @@ fn missing_modules_are_matched_through_compression_and_prefixes() {
             true,
             Some("kernel/drivers/net/beta.ko"),
         ),
-        json_line(
-            &alpha,
-            "known",
-            &digest_of(&built_module("alpha")),
-            false,
-            Some("kernel/lib/alpha.ko"),
-        ),
+        known_alpha(&alpha, Some("kernel/lib/alpha.ko")),
     ];
     let output = run(&[
         "verify".as_ref(),
@@ -1147,13 +1134,7 @@ fn sysfs_style_table_file_with_json() {
         &output,
         3,
         &[
-            json_line(
-                &alpha,
-                "known",
-                &digest_of(&built_module("alpha")),
-                false,
-                None,
-            ),
+            known_alpha(&alpha, None),
             json_line(
                 &gamma,
                 "unknown",
