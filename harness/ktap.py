@@ -17,6 +17,7 @@ NAME: one is "not ok", and that is accepted.  Exit 0 pass, 1 fail, 2 usage.
 """
 import argparse
 import re
+import signal
 import sys
 
 STAMP = re.compile(r'^\[\s*\d+\.\d+\](?: |$)')
@@ -175,4 +176,5 @@ def main():
 
 
 if __name__ == '__main__':
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet under | head
     sys.exit(main())
