@@ -47,8 +47,8 @@ mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,lib,usr/bin,tests/kselftest,tests/m
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/guest/init" "$stage/init"
 cp -r "$here/guest/tests" "$stage/tests/module-hashes"
-cp "$here/guest/tap.sh" "$obj/.config" "$stage/tests/"
-mv "$stage/tests/.config" "$stage/tests/config"
+cp "$here/guest/tap.sh" "$stage/tests/"
+cp "$obj/.config" "$stage/tests/config"
 cp "$BUILD/src/tools/testing/selftests/kselftest/"{runner.sh,ktap_helpers.sh} "$stage/tests/kselftest/"
 cp "$root/tools/testing/selftests/module/"module_auth.{sh,table} "$stage/tests/module/"
 gcc -static -Os -Wall -o "$stage/bin/modload" "$root/tools/testing/selftests/module/modload.c" ||

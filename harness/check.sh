@@ -28,11 +28,10 @@ suite() { # suite WHEN BUILD NAME COMMAND...
 boot() { # boot APPEND [boot.sh option...] CONFIG
 	APPEND=$1 "$here/boot.sh" "${@:2}"
 }
-modes=("" module.sig_enforce=1 lockdown=integrity lockdown=confidentiality)
-matrix() { # matrix WHEN CONFIG MODE...
+matrix() { # [extra=APPEND] matrix WHEN CONFIG MODE...
 	local when=$1 c=$2 mode
 	for mode in "${@:3}"; do
-		suite "$when" "$c" "boot $c: ${mode:-default}" boot "$mode kunit.enable=0" "$c"
+		suite "$when" "$c" "boot $c: ${mode:-default}" boot "$mode kunit.enable=0${extra:+ $extra}" "$c"
 	done
 }
 distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/distro.config)
@@ -60,10 +59,10 @@ suite c hashes "hashes: manifest and vmlinux table" "$here/checks.sh" manifest h
 suite c hashes "host tool: list and verify on the real build" cargo test --quiet -- --ignored
 suite c hashes "hashes: rm a .ko or edit its source, make" "$here/checks.sh" rebuild hashes
 suite c hashes "boot hashes: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes hashes
-matrix c hashes "${modes[@]}"
+matrix c hashes "${boot_modes[@]}"
 suite c hashes-only "build hashes-only" "$here/build.sh" hashes-only
 suite c hashes-only "hashes-only: manifest and vmlinux table" "$here/checks.sh" manifest hashes-only
-matrix c hashes-only "${modes[@]}"
+matrix c hashes-only "${boot_modes[@]}"
 suite c hashes-only "boot hashes-only: an injected failing guest test fails the boot" \
 	env EXTRA_GUEST_FILES="$here/guest/injected-failure:/tests/module-hashes/50-injected-failure" \
 	"$here/boot.sh" --expect-fail 50-injected-failure hashes-only
@@ -71,7 +70,7 @@ distro hash-or-sig+distro deb rpm pacman
 [ "$run" = debug ] || share_build_dir hash-or-sig+distro hash-or-sig+distro+xz
 distro hash-or-sig+distro+xz deb
 suite f plain "build plain (MODULE_SIG only)" "$here/build.sh" plain
-matrix f plain "${modes[@]}"
+matrix f plain "${boot_modes[@]}"
 suite f none "build none" "$here/build.sh" none
 matrix f none "" module.sig_enforce=1
 suite f hashes-only+force "build hashes-only+force" "$here/build.sh" hashes-only+force
@@ -80,9 +79,7 @@ matrix f hashes-only+force ""
 # and must on a deliberate one.
 d=hashes+debug
 suite d $d "build $d" "$here/build.sh" $d
-for mode in "${modes[@]}"; do
-	suite d $d "boot $d: ${mode:-default}" boot "$mode kunit.enable=0 kasan.fault=panic" $d
-done
+extra=kasan.fault=panic matrix d $d "${boot_modes[@]}"
 suite d $d "boot $d: a deliberate leak is found" \
 	boot "kunit.enable=0 harness.leak" --expect-fail 99-debug-reports $d
 suite c - "series applies with git am" "$here/tree.sh" series

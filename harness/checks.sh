@@ -322,7 +322,7 @@ check_series() {
 		local mode
 		rm -rf "$obj/modinst"
 		kmake "$wt" "$obj" -j"$jobs" INSTALL_MOD_PATH="$obj/modinst" modules_install > /dev/null || return 1
-		for mode in "" module.sig_enforce=1 lockdown=integrity lockdown=confidentiality; do
+		for mode in "${boot_modes[@]}"; do
 			BUILD=$dir APPEND="$mode kunit.enable=0" "$here/boot.sh" "${obj##*/}" > /dev/null || {
 				info "the matrix fails in the boot '${mode:-default}' (log: $obj/qemu.log)"
 				return 1

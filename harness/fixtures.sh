@@ -19,7 +19,7 @@
 # certificate (configs/hash-or-sig.config), else the build's own key.
 #
 # Usage: fixtures.sh NAME   (boot.sh runs it; it does nothing when the
-# fixtures are newer than the build's installed modules)
+# fixtures are newer than the build's installed modules and its vmlinux)
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +29,8 @@ name=${1:?usage: fixtures.sh NAME}
 obj=$BUILD/$name
 out=$obj/fixtures
 [ -d "$obj/modinst/lib/modules" ] || die "$obj has no installed modules: run 'make kernel CONFIG=$name'"
-[ "$out/.done" -nt "$obj/modinst" ] && exit 0
+# The packaging targets relink vmlinux without installing modules again.
+[ "$out/.done" -nt "$obj/modinst" ] && [ "$out/.done" -nt "$obj/vmlinux" ] && exit 0
 
 rm -rf "$out"
 mkdir -p "$out/variants" "$out/accepted" "$out/rejected"

@@ -154,6 +154,9 @@ step_summary() {
 	[ "$fail" = 0 ]
 }
 
+# The boot modes of the loading-policy matrix (check.sh, checks.sh series).
+boot_modes=("" module.sig_enforce=1 lockdown=integrity lockdown=confidentiality)
+
 # section_bytes ELF SECTION: the size of a section in bytes (empty if none).
 section_bytes() {
 	local hex
