@@ -104,16 +104,15 @@ impl Report {
         }
     }
 
-    /// One JSON object, with its newline: `path`, `status`, `digest`,
-    /// `signed` and `manifest_path`, in that order.
+    /// Its `verify --json` line (see [`json_line`]).
     pub(crate) fn json_line(&self) -> String {
-        json::Object::new()
-            .string("path", &self.path.to_string_lossy())
-            .string("status", self.status())
-            .string("digest", &to_hex(&self.digest))
-            .bool("signed", self.signed)
-            .optional_string("manifest_path", self.manifest_path.as_deref())
-            .line()
+        json_line(
+            &self.path.to_string_lossy(),
+            self.status(),
+            &self.digest,
+            self.signed,
+            self.manifest_path.as_deref(),
+        )
     }
 
     /// One line: `OK` or `REJECTED`, the path, and why.
@@ -151,6 +150,24 @@ impl Report {
             ),
         }
     }
+}
+
+/// The `verify --json` line of a module, with its newline: `path`,
+/// `status`, `digest`, `signed` and `manifest_path`, in that order.
+pub(crate) fn json_line(
+    path: &str,
+    status: &str,
+    digest: &Digest,
+    signed: bool,
+    manifest_path: Option<&str>,
+) -> String {
+    json::Object::new()
+        .string("path", path)
+        .string("status", status)
+        .string("digest", &to_hex(digest))
+        .bool("signed", signed)
+        .optional_string("manifest_path", manifest_path)
+        .line()
 }
 
 /// Why a module that differs from its manifest entry looks stripped, if it

@@ -14,7 +14,6 @@ use crate::manifest::{Entry, Manifest};
 use crate::module_check::{self, Report};
 use crate::module_file::{self, built_path};
 use crate::parallel::{self, Threads};
-use crate::sha256::to_hex;
 
 /// The manifest file name that `verify` looks for in a directory argument.
 const MANIFEST_NAME: &str = "modules.hashes";
@@ -83,13 +82,13 @@ fn error_json_line(module: &Path, error: &Error) -> String {
 /// The line of a manifest entry whose module is not among those checked.
 fn missing_line(entry: &Entry, as_json: bool) -> String {
     if as_json {
-        json::Object::new()
-            .string("path", &entry.path)
-            .string("status", "missing")
-            .string("digest", &to_hex(&entry.digest))
-            .bool("signed", false)
-            .optional_string("manifest_path", Some(&entry.path))
-            .line()
+        module_check::json_line(
+            &entry.path,
+            "missing",
+            &entry.digest,
+            false,
+            Some(&entry.path),
+        )
     } else {
         format!(
             "MISSING   {}: listed in {MANIFEST_NAME}, not found\n",
