@@ -3,8 +3,8 @@
 #
 # A Debian trixie system with our kernel, as a disk image for QEMU: made
 # by mmdebstrap from Debian's archive (minbase, systemd, udev, kmod,
-# initramfs-tools, dracut, dkms and what dkms needs to build), with the
-# packages of make bindeb-pkg installed by customize.sh.
+# initramfs-tools, dracut, dkms and what dkms needs to build, auditd), with
+# the packages of make bindeb-pkg installed by customize.sh.
 #
 # Usage: image.sh DEBS_DIR OUT_DIR
 #   OUT_DIR/rootfs.img         ext4 root filesystem (the whole disk, /dev/vda)
@@ -40,7 +40,7 @@ sysroot=$out/rootfs
 rm -rf "$sysroot"
 
 packages=systemd-sysv,udev,kmod,initramfs-tools,dracut-core,dkms,gcc,make,libc6-dev,libelf-dev,binutils
-packages+=,xz-utils,zstd,cpio,procps,iproute2
+packages+=,xz-utils,zstd,cpio,procps,iproute2,auditd
 # A kernel built with clang needs clang to build DKMS modules (dkms passes
 # LLVM=1): add clang,lld,llvm for one.
 packages+=${DEBIAN_EXTRA_PACKAGES:+,$DEBIAN_EXTRA_PACKAGES}

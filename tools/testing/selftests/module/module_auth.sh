@@ -25,8 +25,10 @@
 # On a CONFIG_MODULE_HASHES kernel it also checks that a known module loads
 # without tainting the kernel, that a copy with a byte appended is not
 # known (rejected when enforcing, else loaded with taint E) and that the
-# kernel logs its digest, that a forced load is never accepted by its
-# hash, and that /sys/kernel/module_hashes, root only, holds a valid table
+# kernel logs its file, its digest, why and what became of it, and emits an
+# audit record for it (CONFIG_AUDIT; read with ausearch when auditd runs),
+# that a forced load is never accepted by its hash (and is logged so), and
+# that /sys/kernel/module_hashes, root only, holds a valid table
 # with the known module's digest (and does not exist without it).
 #
 # Usage: module_auth.sh [-c CONFIG] [-d DIR] [-m MODULE] [-t TABLE]
@@ -542,12 +544,12 @@ auth_matches() {
 	return 1
 }
 
-# The plan: the checks of a known and a tampered module (7 for each
+# The plan: the checks of a known and a tampered module (10 for each
 # module), two of /sys/kernel/module_hashes, one at the end, and one for
 # each call of each row of the table.
 rows=$(grep -v '^#' "$table" | awk 'NF { n += ($3 == "both") ? 2 : 1 } END { print n + 0 }')
 ktap_print_header
-ktap_set_plan $((7 * 2 + 2 + 1 + rows))
+ktap_set_plan $((10 * 2 + 2 + 1 + rows))
 ktap_print_msg "kernel $kver, configuration $class, boot mode $mode (column $column)"
 ktap_print_msg "modules: $c_name ($c_file)${rust_name:+, $rust_name ($rust_file)}"
 [ -z "${signed_note:-}" ] || ktap_print_msg "$signed_note"
@@ -588,12 +590,6 @@ hash_checks() { # hash_checks KIND
 		cp "$hc_ko" "$bad"
 		printf '\0' >> "$bad"
 		digest=$(sha256sum "$bad" | cut -d' ' -f1)
-		line="module with sha256 $digest is not in .module_hashes: "
-		case $rejected in
-		KEY) line="${line}rejected: module.sig_enforce requires authentication" ;;
-		PERM) line="${line}rejected: lockdown requires authentication" ;;
-		*) line="${line}loaded unauthenticated, the kernel is tainted" ;;
-		esac
 	fi
 	for call in init finit; do
 		if [ -n "$rejected" ]; then
@@ -602,14 +598,20 @@ hash_checks() { # hash_checks KIND
 			desc="$1: a copy with a byte appended loads through ${call}_module"
 			desc="$desc and taints the kernel (E)"
 		fi
-		desc2="$1: the log names the digest of that copy and what became of it"
-		desc2="$desc2 (${call}_module)"
+		desc2="$1: the log names the file and digest of that copy, why and what"
+		desc2="$desc2 became of it (${call}_module)"
+		desc3="$1: an audit record names the file and digest of that copy"
+		desc3="$desc3 (${call}_module)"
 		if [ -n "$hc_why" ]; then
 			ktap_test_skip "$desc: $hc_why"
 			ktap_test_skip "$desc2: $hc_why"
+			ktap_test_skip "$desc3: $hc_why"
 			continue
 		fi
+		line=$(auth_line $call "$bad" "$digest" "is not in .module_hashes")
+		record=$(audit_record $call "$bad" "$digest" unsigned)
 		before=$(dmesg | grep -c "$line")
+		audit_before=$(audit_count "$record")
 		load $call "$bad"
 		got=$(outcome "$hc_name")
 		if [ -n "$rejected" ] && [ "$got" = "$rejected" ]; then
@@ -626,13 +628,20 @@ hash_checks() { # hash_checks KIND
 		else
 			ktap_test_fail "$desc2: $((after - before)) lines say: $line"
 		fi
+		audit_check "$desc3" "$record" "$audit_before"
 	done
 
 	desc="$1: a forced load (MODULE_INIT_IGNORE_MODVERSIONS) is not accepted by its hash"
+	desc2="$1: the log says that the forced load's digest is known but its version"
+	desc2="$desc2 checks were ignored"
 	if [ -n "$hc_why" ]; then
 		ktap_test_skip "$desc: $hc_why"
+		ktap_test_skip "$desc2: $hc_why"
 		return
 	fi
+	line=$(auth_line finit "$hc_ko" "$(sha256sum "$hc_ko" | cut -d' ' -f1)" \
+		"is in .module_hashes but its version checks were ignored")
+	before=$(dmesg | grep -c "$line")
 	load finit "$hc_ko" 1
 	got=$(outcome "$hc_name")
 	if [ "$got" = "${rejected:-E}" ] && auth_matches "$got"; then
@@ -640,7 +649,77 @@ hash_checks() { # hash_checks KIND
 	else
 		ktap_test_fail "$desc: expected ${rejected:-E}, got $got${auth_why:+, $auth_why}"
 	fi
+	after=$(dmesg | grep -c "$line")
+	if [ "$after" = $((before + 1)) ]; then
+		ktap_test_pass "$desc2"
+	else
+		ktap_test_fail "$desc2: $((after - before)) lines say: $line"
+	fi
 }
+
+# auth_line CALL FILE DIGEST TABLE: the line the kernel logs for an unsigned
+# module that is not authenticated by its digest (TABLE says why): the file
+# for finit_module, its digest, and what became of it in this boot mode.
+auth_line() {
+	case $1 in
+	init) al_line="init_module" ;;
+	*) al_line=$(basename "$2") ;;
+	esac
+	al_line="$al_line: sha256 $3 $4, "
+	if has MODULE_SIG; then
+		al_line="${al_line}unsigned: "
+	else
+		al_line="${al_line}and this kernel checks no signatures: "
+	fi
+	case $rejected in
+	KEY) echo "${al_line}rejected, module.sig_enforce requires authentication" ;;
+	PERM) echo "${al_line}rejected, lockdown requires authentication" ;;
+	*) echo "${al_line}loaded unauthenticated, the kernel is tainted" ;;
+	esac
+}
+
+# Audit records (CONFIG_AUDIT): from the audit daemon if one runs, else
+# from the kernel log, where the kernel prints them without a daemon.
+audit_why=
+if ! has AUDIT; then
+	audit_why="no CONFIG_AUDIT"
+elif grep -qw 'audit=0' /proc/cmdline; then
+	audit_why="audit=0"
+elif pidof auditd > /dev/null 2>&1 && ! have ausearch; then
+	audit_why="auditd runs, but there is no ausearch to read its log"
+fi
+audit_records() {
+	if pidof auditd > /dev/null 2>&1; then
+		ausearch --raw -m INTEGRITY_DATA 2>/dev/null
+	else
+		dmesg
+	fi
+}
+
+# audit_record CALL FILE DIGEST CAUSE: the pattern of the record of one
+# module that is not authenticated, with its result in this boot mode.
+audit_record() {
+	ar_name=
+	[ "$1" = finit ] && ar_name=" name=\"$(readlink -f "$2")\" dev=[^ ]* ino=[0-9]*"
+	printf 'op=module_auth cause=%s comm="[^"]*"%s hash="sha256:%s" res=%s\n' \
+		"$4" "$ar_name" "$3" "$([ -n "$rejected" ] && echo 0 || echo 1)"
+}
+
+audit_count() { # audit_count PATTERN
+	[ -n "$audit_why" ] && { echo 0; return; }
+	audit_records | grep -c "$1"
+}
+
+audit_check() { # audit_check DESC PATTERN COUNT-BEFORE
+	if [ -n "$audit_why" ]; then
+		ktap_test_skip "$1: $audit_why"
+	elif [ "$(audit_count "$2")" = $(($3 + 1)) ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_test_fail "$1: $(($(audit_count "$2") - $3)) records say: $2"
+	fi
+}
+
 # The kernel logs an unknown digest at most 10 times in 5 seconds: let the
 # lines of earlier loads age.
 has MODULE_HASHES && sleep 6
