@@ -13,7 +13,9 @@
 # ask for must end up in .config (a dropped option is an error, not a
 # silently different kernel), except with --lenient, where options the tree
 # does not know yet (an early commit of the series) are dropped.  OBJ is
-# configured again only when the fragments or the toolchain changed.
+# configured again only when the fragments or the toolchain changed.  One
+# with CONFIG_DEBUG_INFO (without --base) is built with the path settings
+# of Documentation/kbuild/reproducible-builds.rst (kmake in lib.sh).
 #
 # SRC defaults to $BUILD/src (synced from patches/ first), OBJ to
 # $BUILD/NAME.  Without TARGETs: make all, then modules_install into
@@ -92,6 +94,13 @@ if ! [ -f "$obj/.config" ] || [ "$(cat "$obj/.harness-config" 2>/dev/null)" != "
 		die "configuration $name did not get what its fragments ask for:"$'\n'"$missing" \
 		    $'\n'"  (a missing dependency in the fragment, or a toolchain Kconfig rejects)"
 	echo "$stamp" > "$obj/.harness-config"
+fi
+# A build with debug information maps its paths away (kmake), as a
+# distribution's would; not a distribution's own configuration (--base).
+if [ -z "$base" ] && grep -qx CONFIG_DEBUG_INFO=y "$obj/.config"; then
+	touch "$obj/.harness-path-maps"
+else
+	rm -f "$obj/.harness-path-maps"
 fi
 [ -z "$configure_only" ] || exit 0
 

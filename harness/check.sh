@@ -37,6 +37,8 @@ matrix() { # [extra=APPEND] matrix WHEN CONFIG MODE...
 distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/distro.config)
 	local c=$1 f
 	suite c "$c" "build $c" "$here/build.sh" "$c"
+	suite c "$c" "$c: no source or build path in its objects (reproducible-builds.rst)" \
+		"$here/checks.sh" paths "$c"
 	suite c "$c" "$c: manifest and vmlinux table" "$here/checks.sh" manifest "$c"
 	suite c "$c" "$c: installed modules on the host" "$here/checks.sh" installed "$c"
 	suite c "$c" "boot $c: installed modules, lockdown forced" boot "" "$c"
@@ -84,7 +86,7 @@ suite d $d "boot $d: a deliberate leak is found" \
 	boot "kunit.enable=0 harness.leak" --expect-fail 99-debug-reports $d
 suite c - "series applies with git am" "$here/tree.sh" series
 suite f - "series is bisectable; the hook's commit passes the matrix" "$here/checks.sh" series --boot
-suite f - "reproducible: hashes-only and hash-or-sig identical, signed differs" \
-	env REPRO_EXPECT_DIFFERENT=signed "$here/repro.sh" hashes-only hash-or-sig signed
+suite f - "reproducible from another source path: hashes-only and hash-or-sig+distro(+xz) identical, signed differs" \
+	env REPRO_EXPECT_DIFFERENT=signed "$here/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 suite f - "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"
 step_summary "$run"

@@ -10,6 +10,8 @@
 # rebuild NAME    "rm some.ko; make" and an edit of a module's source rebuild
 #                 it, vmlinux's table and bzImage
 # kconfig         without rustc, hashes-only+force enforces with MODULE_SIG
+# paths NAME      no object, module or vmlinux of a build with debug
+#                 information names its source or build directory
 # packages NAME deb|rpm|pacman
 #                 make bindeb-pkg|binrpm-pkg|pacman-pkg: verify accepts the
 #                 modules against the packaged image, and not a tampered one
@@ -25,7 +27,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 use_build_dir
-usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | kconfig |" \
+usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | paths NAME | kconfig |" \
 	"packages NAME deb|rpm|pacman | series [--no-sync] [--boot] [--commits RANGE] [--target T]... [CONFIG]"; }
 src=$BUILD/src jobs=${JOBS:-$(nproc)}
 tmp=$(mktemp -d)
@@ -358,7 +360,37 @@ check_series() {
 	info "each of the $n commits of $range builds ($config)${boot:+, and the matrix passes where the hook comes in and at the end}"
 }
 
+# paths NAME: a build with debug information, built with the path settings
+# of reproducible-builds.rst (build.sh, kmake): no object, module or vmlinux
+# names its source or build directory, and its Rust modules do have debug
+# information (else there would be nothing to check).
+check_paths() {
+	local s o d dirs files rust found
+	[ -f "$obj/.harness-path-maps" ] || die "$obj is not built with path maps (no CONFIG_DEBUG_INFO?)"
+	s=$(realpath "$src") o=$(realpath "$obj")
+	# The kernel's directories (not the harness's or the packaging
+	# targets'), without the host programs of scripts/ and tools/.
+	dirs=()
+	for d in "$obj"/*/; do
+		d=${d%/} d=${d##*/}
+		[ -f "$src/$d/Makefile" ] && [ "$d" != scripts ] && [ "$d" != tools ] && dirs+=("$obj/$d")
+	done
+	mapfile -t files < <(find "${dirs[@]}" -type f \( -name '*.o' -o -name '*.ko' \) -print
+		echo "$obj/vmlinux"; echo "$obj/vmlinux.unstripped")
+	rust=$(find "$obj/samples/rust" -name '*.ko' 2>/dev/null | head -n 1)
+	[ -n "$rust" ] && has_debug_info "$rust" || die "$name has no Rust module with debug information"
+	found=$(printf '%s\0' "${files[@]}" | xargs -0 grep -lF -e "$s" -e "$o" || true)
+	if [ -n "$found" ]; then
+		echo "$found" | head -n 20 | while read -r f; do
+			echo "  ${f#"$o"/}: $(grep -aoF -e "$s" -e "$o" "$f" | head -n 1)..."
+		done >&2
+		die "$(echo "$found" | wc -l) of ${#files[@]} files of $name name $s or $o"
+	fi
+	info "none of the ${#files[@]} objects, modules and vmlinux of $name names $s or $o"
+}
+
 case ${1:-} in
+paths) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; check_paths ;;
 manifest|installed|rebuild) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
 packages) [ $# = 3 ] || usage; name=$2 obj=$BUILD/$2; check_packages "$3" ;;
 kconfig) [ $# = 1 ] || usage; check_kconfig ;;

@@ -20,20 +20,31 @@ use_build_dir() {
 # CC="ccache ...": CC and HOSTCC stay one program, as the packaging scripts
 # expect (install-extmod-build rebuilds host programs when they differ).
 kmake() {
-	local src=$1 obj=$2 tc=() path=$PATH
+	local src=$1 obj=$2 tc=() path=$PATH maps=()
 	shift 2
 	case ${KERNEL_TOOLCHAIN:-llvm} in
 	llvm)	tc=(LLVM=-19) ;;
 	gcc)	;;
 	*)	die "KERNEL_TOOLCHAIN=$KERNEL_TOOLCHAIN: llvm or gcc" ;;
 	esac
+	# Documentation/kbuild/reproducible-builds.rst's settings for absolute
+	# paths, for a build with debug information (build.sh marks it) or
+	# with REPRODUCIBLE_PATHS=1 (repro.sh): no source or build path in
+	# what it makes.
+	if [ "${REPRODUCIBLE_PATHS:-0}" = 1 ] || [ -f "$obj/.harness-path-maps" ]; then
+		local s o
+		s=$(realpath "$src") o=$(realpath -m "$obj")
+		maps=("KCFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
+		      "KAFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
+		      "KRUSTFLAGS=--remap-path-prefix=$s/= --remap-path-prefix=$o=. --remap-path-scope=object")
+	fi
 	if [ "${CCACHE:-1}" != 0 ] && [ -d /usr/lib/ccache ]; then
 		# Relative keys: hits across checkouts (CI clones afresh); a
 		# distribution configuration alone fills ccache's default 5 GB.
 		export CCACHE_BASEDIR=${BUILD:-$root/build} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-40G}
 		path=/usr/lib/ccache:$PATH
 	fi
-	PATH=$path make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
+	PATH=$path env "${maps[@]}" make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
 }
 
 # config_fragments NAME [--no-base]: configs/base.config (not with --no-base)
