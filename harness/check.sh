@@ -89,4 +89,7 @@ suite f - "series is bisectable; the hook's commit passes the matrix" "$here/che
 suite f - "reproducible from another source path: hashes-only and hash-or-sig+distro(+xz) identical, signed differs" \
 	env REPRO_EXPECT_DIFFERENT=signed "$here/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 suite f - "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"
+# objcopy with /dev/null as its output file replaces it, as root, with a
+# regular file (dump_section in lib.sh); nothing may do that again.
+suite c - "the host's /dev/null is still a character device" test -c /dev/null
 step_summary "$run"

@@ -65,7 +65,7 @@ check_manifest() (
 	sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
 		die "modules.hashes does not match sha256sum of the modules${suffix:+ (stripped images)}"
 
-	llvm-objcopy-19 --dump-section .module_hashes="$tmp/table" vmlinux /dev/null ||
+	dump_section vmlinux .module_hashes "$tmp/table" ||
 		die "vmlinux has no .module_hashes section"
 	local magic version algo header count_at digest
 	eval "$(table_layout)"

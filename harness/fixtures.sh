@@ -66,6 +66,6 @@ fi
 # The table as the build wrote it, for the guest to compare with
 # /sys/kernel/module_hashes.
 ! grep -qx CONFIG_MODULE_HASHES=y "$obj/.config" ||
-	llvm-objcopy-19 --dump-section .module_hashes="$out/module_hashes" "$obj/vmlinux" /dev/null
+	dump_section "$obj/vmlinux" .module_hashes "$out/module_hashes"
 touch "$out/.done"
 info "$out: $(cd "$out" && find . -type f -name '*.ko*' | LC_ALL=C sort | tr '\n' ' ')"

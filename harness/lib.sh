@@ -175,6 +175,18 @@ section_bytes() {
 	[ -z "$hex" ] || echo $((16#$hex))
 }
 
+# dump_section ELF SECTION FILE: the bytes of SECTION into FILE (or
+# /dev/stdout).  objcopy's output goes to a file of its own, never to
+# /dev/null: llvm-objcopy renames its output over the path, and as root
+# that replaces /dev/null with a regular file.
+dump_section() {
+	local discard rc=0
+	discard=$(mktemp) || return
+	llvm-objcopy-19 --dump-section "$2=$3" "$1" "$discard" || rc=$?
+	rm -f "$discard"
+	return $rc
+}
+
 # flip_byte FILE OFFSET, one definition for the host and the guest.
 . "$root/harness/guest/tap.sh"
 

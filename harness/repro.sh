@@ -81,8 +81,8 @@ artifacts() {
 sections_that_differ() { # FILE1 FILE2
 	local s
 	for s in $(llvm-readelf-19 -S -W "$1" | awk '/^ *\[ *[0-9]+\]/ { sub(/^ *\[ *[0-9]+\] */, ""); print $1 }'); do
-		cmp -s <(llvm-objcopy-19 --dump-section "$s=/dev/stdout" "$1" /dev/null 2>/dev/null) \
-		       <(llvm-objcopy-19 --dump-section "$s=/dev/stdout" "$2" /dev/null 2>/dev/null) || printf '%s ' "$s"
+		cmp -s <(dump_section "$1" "$s" /dev/stdout 2>/dev/null) \
+		       <(dump_section "$2" "$s" /dev/stdout 2>/dev/null) || printf '%s ' "$s"
 	done
 }
 
@@ -91,7 +91,7 @@ sum16() {
 	local sum
 	sum=$("$@" 2>/dev/null | sha256sum | cut -c1-16) && echo "$sum" || echo missing
 }
-table_sum() { sum16 llvm-objcopy-19 --dump-section .module_hashes=/dev/stdout "$1" /dev/null; }
+table_sum() { sum16 dump_section "$1" .module_hashes /dev/stdout; }
 row() { printf '%-56s %-16s %-16s %s\n' "$@"; }
 say() { echo "$*" | tee -a "$report"; }
 
