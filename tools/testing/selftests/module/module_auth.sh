@@ -662,8 +662,8 @@ hash_checks() { # hash_checks KIND
 # for finit_module, its digest, and what became of it in this boot mode.
 auth_line() {
 	case $1 in
-	init) al_line="init_module" ;;
-	*) al_line=$(basename "$2") ;;
+	init) al_line="module from init_module" ;;
+	*) al_line="module $(basename "$2")" ;;
 	esac
 	al_line="$al_line: sha256 $3 $4, "
 	if has MODULE_SIG; then
