@@ -18,8 +18,10 @@
 # of Documentation/kbuild/reproducible-builds.rst (kmake in lib.sh).
 #
 # SRC defaults to $BUILD/src (synced from patches/ first), OBJ to
-# $BUILD/NAME.  Without TARGETs: make all, then modules_install into
-# OBJ/modinst (not with --base).  Environment: BUILD, JOBS, CCACHE,
+# $BUILD/NAME.  Without TARGETs: make all, with
+# CONFIG_MODULE_HASHES_EXTRA_SLOTS the external modules of
+# build_extra_modules (lib.sh) and make MODULE_HASHES_EXTRA=..., then
+# modules_install into OBJ/modinst (not with --base).  Environment: BUILD, JOBS, CCACHE,
 # KERNEL_TOOLCHAIN (lib.sh), and what tree.sh takes.
 
 set -euo pipefail
@@ -80,7 +82,7 @@ stamp+=${lenient:+-lenient}-${KERNEL_TOOLCHAIN:-llvm}
 if ! [ -f "$obj/.config" ] || [ "$(cat "$obj/.harness-config" 2>/dev/null)" != "$stamp" ] ||
    { [ -z "$lenient" ] && [ -n "$(missing_options)" ]; }; then
 	info "configuring $obj: ${base:-tinyconfig} + ${fragments[*]#$root/configs/}"
-	rm -f "$obj/.harness-config"
+	rm -rf "$obj/.harness-config" "$obj/.harness-extra-modules" "$obj/extra"
 	if [ -n "$base" ]; then
 		cp "$base" "$obj/.config"
 	else
@@ -109,6 +111,14 @@ start=$SECONDS fresh=
 [ -f "$obj/vmlinux" ] || fresh=1
 kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" "${@:-all}"
 [ $# = 0 ] || exit 0
+# External modules built against this build, then their digests added to
+# its table (kmake passes them on from then on), as a distribution that
+# builds ZFS in its kernel's package build would.
+if [ -z "$base" ] && grep -qE '^CONFIG_MODULE_HASHES_EXTRA_SLOTS=[1-9]' "$obj/.config"; then
+	build_extra_modules "$src" "$obj"
+	info "external modules for the table: $(cat "$obj/.harness-extra-modules")"
+	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" all
+fi
 # For the benchmarks: the time of a build from scratch.
 [ -z "$fresh$base" ] || echo $((SECONDS - start)) > "$obj/.harness-build-seconds"
 [ -z "$base" ] || exit 0

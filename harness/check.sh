@@ -64,6 +64,8 @@ suite c hashes "boot hashes: KUnit" boot "" --require rust_kernel_sha256 --requi
 matrix c hashes "${boot_modes[@]}"
 suite c hashes-only "build hashes-only" "$here/build.sh" hashes-only
 suite c hashes-only "hashes-only: manifest and vmlinux table" "$here/checks.sh" manifest hashes-only
+suite c hashes-only "hashes-only: external modules: make again, another list, bad lists" \
+	"$here/checks.sh" extra hashes-only
 matrix c hashes-only "${boot_modes[@]}"
 suite c hashes-only "boot hashes-only: an injected failing guest test fails the boot" \
 	env EXTRA_GUEST_FILES="$here/guest/injected-failure:/tests/module-hashes/50-injected-failure" \

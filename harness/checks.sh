@@ -9,9 +9,14 @@
 #                 its refusal of modules rebuilt after vmlinux
 # rebuild NAME    "rm some.ko; make" and an edit of a module's source rebuild
 #                 it, vmlinux's table and bzImage
+# extra NAME      make MODULE_HASHES_EXTRA= (the external modules of
+#                 build.sh): again changes nothing; another list rewrites
+#                 only the table, to in-tree + that list; bad lists fail
+#                 clearly and leave vmlinux alone
 # kconfig         without rustc, hashes-only+force enforces with MODULE_SIG
-# paths NAME      no object, module or vmlinux of a build with debug
-#                 information names its source or build directory
+# paths NAME      no object, module (external ones too) or vmlinux of a
+#                 build with debug information names its source or build
+#                 directory
 # packages NAME deb|rpm|pacman
 #                 make bindeb-pkg|binrpm-pkg|pacman-pkg: verify accepts the
 #                 modules against the packaged image, and not a tampered one
@@ -27,7 +32,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 use_build_dir
-usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | paths NAME | kconfig |" \
+usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | extra NAME | paths NAME | kconfig |" \
 	"packages NAME deb|rpm|pacman | series [--no-sync] [--boot] [--commits RANGE] [--target T]... [CONFIG]"; }
 src=$BUILD/src jobs=${JOBS:-$(nproc)}
 tmp=$(mktemp -d)
@@ -55,11 +60,19 @@ verify_all() {
 		{ cat "$tmp/verify"; die "module-hashes verify did not accept all $3 modules of $4"; }
 }
 
+# module_count: the modules of $obj's table: modules.order and the external
+# ones (modules-extra/modules.order, make MODULE_HASHES_EXTRA=).
+module_count() { cat "$obj/modules.order" "$obj"/modules-extra/modules.order 2>/dev/null | wc -l; }
+
 check_manifest() (
 	cd "$obj"
 	[ -s modules.hashes ] || die "$obj/modules.hashes is missing or empty"
-	[ "$(wc -l < modules.hashes)" = "$(wc -l < modules.order)" ] ||
-		die "modules.hashes has $(wc -l < modules.hashes) lines, modules.order $(wc -l < modules.order)"
+	[ "$(wc -l < modules.hashes)" = "$(module_count)" ] ||
+		die "modules.hashes has $(wc -l < modules.hashes) lines for $(module_count) modules"
+	# The external modules (make MODULE_HASHES_EXTRA=, build.sh), as the
+	# build copied them.
+	[ ! -f .harness-extra-modules ] || [ "$(grep -c '  modules-extra/' modules.hashes)" -gt 0 ] ||
+		die "modules.hashes lists none of the external modules of $(cat .harness-extra-modules)"
 	suffix=''
 	! option MODULE_INSTALL_STRIP || suffix=.stripped
 	sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
@@ -82,7 +95,7 @@ check_manifest() (
 		die ".module_hashes does not hold the sorted digests of modules.hashes"
 	[[ ${table:(header + count * digest) * 2} =~ ^0*$ ]] ||
 		die ".module_hashes has non-zero bytes after the table"
-	echo "$name: modules.hashes matches sha256sum of $count modules, and vmlinux's .module_hashes holds them sorted"
+	echo "$name: modules.hashes matches sha256sum of $count modules ($(grep -c '  modules-extra/' modules.hashes) external), and vmlinux's .module_hashes holds them sorted"
 )
 
 # install_with DIR ARGS...: modules_install into DIR with ARGS (and no
@@ -93,12 +106,22 @@ install_with() {
 	(unset INSTALL_MOD_STRIP; kmake "$src" "$obj" INSTALL_MOD_PATH="$dir" "$@" modules_install) > "$dir.log" 2>&1
 }
 
+# same_modules DIR DIR2: the modules installed in DIR and DIR2 are the same
+# files (kernel/ and updates/, the external ones).
+same_modules() {
+	local d
+	for d in kernel updates; do
+		[ -e "$1/$d" ] || [ -e "$2/$d" ] || continue
+		diff -r "$1/$d" "$2/$d" > /dev/null || return
+	done
+}
+
 check_installed() {
 	local moddir suffix all='' f stripped=0 same other installed
 	hashes_build
 	moddir=$(echo "$obj"/modinst/lib/modules/*)
 	[ -d "$moddir/kernel" ] || die "$obj has no installed modules"
-	mapfile -t installed < <(find "$moddir/kernel" -type f | LC_ALL=C sort)
+	mapfile -t installed < <(find "$moddir/kernel" "$moddir/updates" -type f 2>/dev/null | LC_ALL=C sort)
 	[ ${#installed[@]} -gt 0 ] || die "no modules in $moddir"
 	info "$name: ${#installed[@]} installed modules"
 	suffix=$(compressed_suffix "$obj/.config")
@@ -128,12 +151,12 @@ check_installed() {
 
 	install_with "$tmp/same" "${same[@]}" || { cat "$tmp/same.log"; die "modules_install ${same[*]} failed"; }
 	! grep -q INSTALL_MOD_STRIP "$tmp/same.log" || { cat "$tmp/same.log"; die "modules_install ${same[*]} printed a note"; }
-	diff -r "$moddir/kernel" "$tmp"/same/lib/modules/*/kernel > /dev/null ||
+	same_modules "$moddir" "$tmp"/same/lib/modules/* ||
 		die "modules_install ${same[*]} installed other files"
 	install_with "$tmp/other" "${other[@]}" || { cat "$tmp/other.log"; die "modules_install ${other[*]} failed"; }
 	[ "$(grep -c "${other[0]} ignored for in-tree modules" "$tmp/other.log")" = 1 ] ||
 		{ cat "$tmp/other.log"; die "modules_install ${other[*]} did not say once that it ignored it"; }
-	diff -r "$moddir/kernel" "$tmp"/other/lib/modules/*/kernel > /dev/null ||
+	same_modules "$moddir" "$tmp"/other/lib/modules/* ||
 		die "modules_install ${other[*]} installed other files than the build hashed"
 	info "modules_install ${same[*]:-without INSTALL_MOD_STRIP} and ${other[*]}: the modules vmlinux knows, a note for the latter"
 
@@ -257,11 +280,11 @@ check_packages() {
 	moddir=$(find "$tmp/image" -type d -path "*/modules/$krel" | head -n 1)
 	[ -n "$image" ] || die "$(basename "$image_pkg") has no kernel image"
 	[ -d "$moddir/kernel" ] || die "$(basename "$image_pkg") has no modules"
-	modules=$(find "$moddir/kernel" -type f -name '*.ko*' | wc -l)
-	[ "$modules" = "$(wc -l < "$obj/modules.order")" ] ||
-		die "$(basename "$image_pkg") has $modules modules, modules.order $(wc -l < "$obj/modules.order")"
+	modules=$(find "$moddir" -type f -name '*.ko*' | wc -l)
+	[ "$modules" = "$(module_count)" ] ||
+		die "$(basename "$image_pkg") has $modules modules, the table of the build $(module_count)"
 	verify_all "$image" "$moddir" "$modules" "$(basename "$image_pkg")"
-	info "$(basename "$image_pkg"): all $modules modules are accepted by its $(basename "$image")"
+	info "$(basename "$image_pkg"): all $modules modules ($(find "$moddir/updates" -type f -name '*.ko*' 2>/dev/null | wc -l) external, in updates/) are accepted by its $(basename "$image")"
 
 	# The first module of modules.order stands for all below.
 	first=$(basename "$(head -n 1 "$obj/modules.order")" .o)
@@ -375,6 +398,9 @@ check_paths() {
 		d=${d%/} d=${d##*/}
 		[ -f "$src/$d/Makefile" ] && [ "$d" != scripts ] && [ "$d" != tools ] && dirs+=("$obj/$d")
 	done
+	# And the external modules of the table (build.sh), as built and as
+	# copied for it.
+	[ ! -d "$obj/modules-extra" ] || dirs+=("$obj/extra" "$obj/modules-extra")
 	mapfile -t files < <(find "${dirs[@]}" -type f \( -name '*.o' -o -name '*.ko' \) -print
 		echo "$obj/vmlinux"; echo "$obj/vmlinux.unstripped")
 	rust=$(find "$obj/samples/rust" -name '*.ko' 2>/dev/null | head -n 1)
@@ -389,9 +415,80 @@ check_paths() {
 	info "none of the ${#files[@]} objects, modules and vmlinux of $name names $s or $o"
 }
 
+# The external modules of the table (build.sh: make MODULE_HASHES_EXTRA=,
+# as kmake passes it).
+check_extra() {
+	local list first slots image unstripped before range log f
+	hashes_build
+	[ -f "$obj/.harness-extra-modules" ] ||
+		die "$name has no external modules in its table (CONFIG_MODULE_HASHES_EXTRA_SLOTS)"
+	list=$(cat "$obj/.harness-extra-modules") first=${list%% *}
+	slots=$(sed -n 's/^CONFIG_MODULE_HASHES_EXTRA_SLOTS=//p' "$obj/.config")
+	image=$obj/arch/x86/boot/bzImage
+	stamps() { stat -c %.9Y "$obj/vmlinux" "$image" "$obj/vmlinux.unstripped"; }
+	# Up to date first (an earlier run of this check may have stopped
+	# with another list), then again.
+	kmake "$src" "$obj" -j"$jobs" > /dev/null
+	cp "$obj/vmlinux" "$tmp/vmlinux"
+	unstripped=$(sha256sum < "$obj/vmlinux.unstripped")
+	before=$(stamps)
+
+	kmake "$src" "$obj" -j"$jobs" > /dev/null
+	[ "$(stamps)" = "$before" ] || die "make with the same MODULE_HASHES_EXTRA wrote vmlinux or bzImage again"
+	info "make with the same external modules: vmlinux, vmlinux.unstripped and bzImage untouched"
+
+	# Another list: the table is in-tree + that list, and only the table
+	# changed (not vmlinux.unstripped, whose BTF the modules were built on).
+	kmake "$src" "$obj" -j"$jobs" MODULE_HASHES_EXTRA="$first" > /dev/null
+	[ "$(module_count)" = $(($(wc -l < "$obj/modules.order") + $(wc -l < "$first/modules.order"))) ] ||
+		die "MODULE_HASHES_EXTRA=$first: the table has $(module_count) modules"
+	(check_manifest) > /dev/null
+	[ "$(sha256sum < "$obj/vmlinux.unstripped")" = "$unstripped" ] || die "MODULE_HASHES_EXTRA changed vmlinux.unstripped"
+	[ "$(stat -c %.9Y "$image")" \> "$(stat -c %.9Y "$tmp/vmlinux")" ] || die "MODULE_HASHES_EXTRA did not rebuild bzImage"
+	range=$(llvm-readelf-19 -S -W "$obj/vmlinux" | sed 's/^ *\[ *[0-9]*\] *//' |
+		awk '$1 == ".module_hashes" { print $4, $5 }')
+	[ -n "$range" ] || die "vmlinux has no .module_hashes section"
+	range="$((16#${range% *})) $((16#${range% *} + 16#${range#* }))"
+	# (cmp fails when the files differ, as they must.)
+	{ cmp -l "$tmp/vmlinux" "$obj/vmlinux" || true; } | awk -v lo="${range% *}" -v hi="${range#* }" '
+		{ n++ } $1 - 1 < lo || $1 - 1 >= hi { out++ }
+		END { if (!n || out) { printf "%d bytes differ, %d outside the table\n", n, out; exit 1 } }' ||
+		die "MODULE_HASHES_EXTRA=$first did not change vmlinux in its .module_hashes only"
+	install_with "$tmp/one" || { cat "$tmp/one.log"; die "modules_install failed"; }
+	[ "$(find "$tmp"/one/lib/modules/*/updates -name '*.ko*' | wc -l)" = "$(wc -l < "$first/modules.order")" ] ||
+		die "modules_install did not install exactly the external modules of $first"
+	info "MODULE_HASHES_EXTRA=$first: the table holds in-tree + its modules, vmlinux changed in .module_hashes only, bzImage rebuilt, modules_install installs them"
+
+	# Bad lists: a clear error, and vmlinux left as it is.
+	mkdir -p "$tmp/many" "$tmp/same-name" "$tmp/not-elf"
+	for f in $(seq 0 "$slots"); do
+		cp "$obj/modules-extra/hello_oot.ko" "$tmp/many/m$f.ko"
+		echo "m$f.o" >> "$tmp/many/modules.order"
+	done
+	cp "$obj/modules-extra/hello_oot.ko" "$tmp/same-name/"
+	echo 'obj-m := not_elf.o' > "$tmp/not-elf/not_elf.ko"
+	before=$(stamps)
+	bad_list() { # bad_list LIST MESSAGE
+		! kmake "$src" "$obj" -j"$jobs" MODULE_HASHES_EXTRA="$1" > "$tmp/bad.log" 2>&1 ||
+			die "MODULE_HASHES_EXTRA=$1 did not fail"
+		grep -qF "$2" "$tmp/bad.log" || { cat "$tmp/bad.log"; die "MODULE_HASHES_EXTRA=$1 did not say: $2"; }
+		info "MODULE_HASHES_EXTRA=${1//$tmp\//}: $(grep -m1 -F "$2" "$tmp/bad.log")"
+	}
+	bad_list "$tmp/none" "MODULE_HASHES_EXTRA: \"$tmp/none\" does not exist"
+	bad_list "$obj/.config" "is neither a module (.ko) nor a directory with a modules.order"
+	bad_list "$tmp/many" "$((slots + 1)) external modules, but CONFIG_MODULE_HASHES_EXTRA_SLOTS=$slots makes room for fewer"
+	bad_list "$first $tmp/same-name/hello_oot.ko" "two external modules have the same name"
+	[ "$(stamps)" = "$before" ] || die "a bad MODULE_HASHES_EXTRA wrote vmlinux"
+	bad_list "$tmp/not-elf/not_elf.ko" "not_elf.ko: not an ELF file"
+
+	kmake "$src" "$obj" -j"$jobs" > /dev/null
+	cmp -s "$tmp/vmlinux" "$obj/vmlinux" || die "make with the list of build.sh again did not give the same vmlinux"
+	info "make with the list of build.sh again: the same vmlinux as before, bit for bit"
+}
+
 case ${1:-} in
 paths) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; check_paths ;;
-manifest|installed|rebuild) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
+manifest|installed|rebuild|extra) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
 packages) [ $# = 3 ] || usage; name=$2 obj=$BUILD/$2; check_packages "$3" ;;
 kconfig) [ $# = 1 ] || usage; check_kconfig ;;
 series) shift; check_series "$@" ;;

@@ -7,13 +7,15 @@
 #               test_module signed with a key the kernel trusts (c-signed)
 #               and with another key (c-otherkey), and an out-of-tree
 #               module built with make M= against the build, unsigned (oot)
-#               and signed both ways.  The selftest makes every other
+#               and signed both ways (a build of its own: not the one in
+#               the table of a build with external modules).  The selftest makes every other
 #               variant itself, in the guest.
 #   accepted/, rejected/   for 40-installed-modules, compressed as the
 #               installed modules are: the out-of-tree module signed with a
 #               trusted key (with MODULE_SIG), unsigned and signed with
 #               another key; the installed test_module and rust_minimal
-#               with a byte flipped in the middle of .comment.
+#               (and the external hello_oot, build.sh) with a byte flipped
+#               in the middle of .comment.
 #   module_hashes   vmlinux's .module_hashes section (MODULE_HASHES).
 # The trusted key is the tests' long-lived key where .config trusts its
 # certificate (configs/hash-or-sig.config), else the build's own key.
@@ -43,7 +45,11 @@ decompress "$(installed test_module)" > "$c"
 sign_module "$obj" "$c" "$out/variants/c-signed.ko"
 sign_module_untrusted "$c" "$out/variants/c-otherkey.ko"
 rm "$c"
-for module in test_module rust_minimal; do
+# With external modules in the table (build.sh), the installed hello_oot
+# tampered with too; the one built below is a rebuild, another module.
+extras=
+[ ! -f "$obj/.harness-extra-modules" ] || extras=hello_oot
+for module in test_module rust_minimal $extras; do
 	f=$out/rejected/$module-tampered.ko
 	decompress "$(installed "$module")" > "$f"
 	flip_byte "$f" "$(comment_middle "$f")"

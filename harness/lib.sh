@@ -44,6 +44,8 @@ kmake() {
 		export CCACHE_BASEDIR=${BUILD:-$root/build} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-40G}
 		path=/usr/lib/ccache:$PATH
 	fi
+	# The external modules whose digests the table gets (build.sh).
+	[ ! -f "$obj/.harness-extra-modules" ] || tc+=("MODULE_HASHES_EXTRA=$(cat "$obj/.harness-extra-modules")")
 	PATH=$path env "${maps[@]}" make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
 }
 
@@ -304,11 +306,63 @@ sign_module() {
 }
 sign_module_untrusted() { sign_module "" "$1" "$2"; }
 
-# build_oot_module SRC OBJ DIR: build guest/oot in DIR with make M= against
-# the kernel build OBJ of the tree SRC, as a distribution's DKMS would.
+# build_oot_module SRC OBJ DIR [MODSRC [BUILD]]: build the external module
+# MODSRC (default: guest/oot, which records BUILD, default "tests", in its
+# modinfo) in DIR with make M= against the kernel build OBJ of the tree
+# SRC, as a distribution's DKMS would; again, only what changed.
 build_oot_module() {
-	rm -rf "$3"
-	cp -r "$(dirname "${BASH_SOURCE[0]}")/guest/oot" "$3"
-	make -s -C "$1" O="$2" ARCH=x86_64 LLVM=-19 M="$3" modules > "$3/build.log" 2>&1 ||
-		{ cat "$3/build.log" >&2; die "the out-of-tree module does not build against $2"; }
+	local modsrc=${4:-$(dirname "${BASH_SOURCE[0]}")/guest/oot} sum
+	# A new copy when the source changed (by content: a package's files
+	# may be older than the last build), else make M= again in place,
+	# which rebuilds what the kernel build changed, and nothing else.
+	sum=$(cd "$modsrc" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum)
+	if [ "$(cat "$3/.harness-source" 2>/dev/null)" != "$sum" ]; then
+		rm -rf "$3"
+		cp -r "$modsrc" "$3"
+		echo "$sum" > "$3/.harness-source"
+	fi
+	# kmake: with the build's toolchain and its path maps (the module's
+	# directory is inside OBJ).
+	kmake "$1" "$2" M="$3" HELLO_OOT_BUILD="${5:-tests}" modules > "$3/build.log" 2>&1 ||
+		{ cat "$3/build.log" >&2; die "the out-of-tree module $3 does not build against $2"; }
+}
+
+# The real external module of the tests: Debian's DKMS package of
+# v4l2loopback, from testing (trixie's 0.15.0 does not build against 7.3).
+v4l2loopback_deb=(forky v4l2loopback-dkms 0.15.4-2)
+
+# dkms_source SUITE PACKAGE VERSION: the module source that Debian's PACKAGE
+# ships in /usr/src, downloaded once into $BUILD/dl.  VERSION, or the
+# suite's current one once VERSION has left the archive.
+dkms_source() {
+	local dl=$BUILD/dl dir=$BUILD/dl/dkms/$2 deb
+	if ! [ -f "$dir/.done" ]; then
+		deb=$(ls "$dl/$2_$3_"*.deb 2>/dev/null | head -n 1)
+		if [ -z "$deb" ]; then
+			(apt_download "$dl" "$1" "$2=$3") ||
+				{ info "warning: $2 $3 is no longer in $1: taking its current version"; apt_download "$dl" "$1" "$2"; }
+			deb=$(ls -t "$dl/$2_"*.deb | head -n 1)
+		fi
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg-deb -x "$deb" "$dir/deb"
+		echo "${deb##*/}" > "$dir/.done"
+	fi
+	ls -d "$dir"/deb/usr/src/*/
+}
+
+# build_extra_modules SRC OBJ: build the external modules that the table
+# of OBJ gets (CONFIG_MODULE_HASHES_EXTRA_SLOTS; make
+# MODULE_HASHES_EXTRA=) in OBJ/extra: guest/oot as the kernel package's
+# own, and v4l2loopback from Debian with CONFIG_VIDEO_DEV.  They are
+# listed in OBJ/.harness-extra-modules, which kmake passes on from then on,
+# as a distribution's packaging would on every make.
+build_extra_modules() {
+	local src=$1 obj=$2 dirs=("$2/extra/hello_oot")
+	mkdir -p "$obj/extra"
+	build_oot_module "$src" "$obj" "$obj/extra/hello_oot" "" kernel-package
+	if grep -qx CONFIG_VIDEO_DEV=m "$obj/.config"; then
+		build_oot_module "$src" "$obj" "$obj/extra/v4l2loopback" "$(dkms_source "${v4l2loopback_deb[@]}")"
+		dirs+=("$obj/extra/v4l2loopback")
+	fi
+	echo "${dirs[*]}" > "$obj/.harness-extra-modules"
 }

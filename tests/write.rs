@@ -622,3 +622,70 @@ fn help_and_other_commands() {
         assert_failed(&run(&[command]), 2, &["tools/module-hashes"]);
     }
 }
+
+/// The arguments of `write` for `tree`, with modules-extra/modules.order as a
+/// second `--order`, as kbuild passes it for make MODULE_HASHES_EXTRA=.
+fn args_with_extra_order(tree: &Tree) -> Vec<std::ffi::OsString> {
+    let mut args = tree.write_args();
+    args.extend([
+        "--order".into(),
+        tree.root().join("modules-extra/modules.order").into(),
+    ]);
+    args
+}
+
+#[test]
+fn second_order_adds_its_modules_to_the_table_and_the_manifest() {
+    let (tree, original) = tree_with_modules();
+    tree.write("modules-extra/zfs.ko", &fake_module("zfs"));
+    tree.write("modules-extra/modules.order", b"modules-extra/zfs.o\n");
+    let output = run(&args_with_extra_order(&tree));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let section = &tree.read("vmlinux")[original.section];
+    let (_, [_, _, count, _]) = header_fields(section);
+    let mut expected = [
+        sha256(&fake_module("foo")),
+        sha256(&fake_module("bar")),
+        sha256(&fake_module("zfs")),
+    ];
+    expected.sort();
+    assert_eq!(count, 3);
+    assert_eq!(section[24..], expected.concat()[..]);
+    let manifest = String::from_utf8(tree.read("modules.sha256")).unwrap();
+    assert_eq!(
+        manifest.lines().last(),
+        Some(format!("{}  modules-extra/zfs.ko", hex(&sha256(&fake_module("zfs")))).as_str())
+    );
+    assert_eq!(manifest.lines().count(), 4);
+
+    // --check knows the external module too, and names it once it changes.
+    let mut check = check_args(&tree);
+    check.extend(args_with_extra_order(&tree).split_off(tree.write_args().len()));
+    assert!(run(&check).status.success());
+    tree.write("modules-extra/zfs.ko", &fake_module("zfs, rebuilt"));
+    assert_failed(&run(&check), 1, &["modules-extra/zfs.ko: not the module"]);
+}
+
+#[test]
+fn external_modules_beyond_the_reserved_room_are_an_error() {
+    let (tree, original) = tree_with_modules();
+    tree.write("modules-extra/zfs.ko", &fake_module("zfs"));
+    tree.write("modules-extra/spl.ko", &fake_module("spl"));
+    tree.write(
+        "modules-extra/modules.order",
+        b"modules-extra/zfs.o\nmodules-extra/spl.o\n",
+    );
+    let before = tree.read("vmlinux");
+    assert_failed(
+        &run(&args_with_extra_order(&tree)),
+        1,
+        &["too small for 4 digests"],
+    );
+    assert_eq!(tree.read("vmlinux"), before);
+    assert_eq!(before.len(), original.bytes.len());
+}

@@ -11,38 +11,41 @@ use crate::Error;
 
 /// The short usage printed after a command-line error.
 pub(crate) const SYNOPSIS: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
+Usage: module-hashes write --objtree DIR --order FILE... --vmlinux FILE
                            [--manifest FILE] [--image-suffix SUFFIX] [--check] [-j N]
        module-hashes write --help
 ";
 
 /// The help text.
 pub(crate) const HELP: &str = "\
-Usage: module-hashes write --objtree DIR --order FILE --vmlinux FILE
+Usage: module-hashes write --objtree DIR --order FILE... --vmlinux FILE
                            [--manifest FILE] [--image-suffix SUFFIX] [-j N]
-       module-hashes write --check --objtree DIR --order FILE --vmlinux FILE
+       module-hashes write --check --objtree DIR --order FILE... --vmlinux FILE
                            [--image-suffix SUFFIX] [-j N]
 
-Hash every module listed in modules.order and write the sorted table of
-distinct digests, with its header, into the .module_hashes section of
-vmlinux.  Only the bytes of that section are written, in place, and only
-once every module has been hashed and the table fits.
+Hash every module listed in the modules.order files and write the sorted
+table of distinct digests, with its header, into the .module_hashes
+section of vmlinux.  Only the bytes of that section are written, in
+place, and only once every module has been hashed and the table fits.
 
 A module's digest is the SHA-256 of its file without an appended module
 signature.
 
 With --check, nothing is written: the command fails, naming the first
-module in modules.order, unless the table in vmlinux has the digest of
-every module (kbuild runs it at modules_install, so that modules rebuilt
-after vmlinux are not installed).
+module in the modules.order files, unless the table in vmlinux has the
+digest of every module (kbuild runs it at modules_install, so that
+modules rebuilt after vmlinux are not installed).
 
 Options:
   --objtree DIR     directory that the paths in modules.order are relative to
   --order FILE      modules.order: one path/to/foo.o per line; the module
-                    hashed is path/to/foo.ko
+                    hashed is path/to/foo.ko.  Given more than once, the
+                    modules of every file (kbuild adds
+                    modules-extra/modules.order, the external modules of
+                    make MODULE_HASHES_EXTRA=)
   --vmlinux FILE    ELF file, 32- or 64-bit, of either byte order, with a
                     .module_hashes section
-  --manifest FILE   also write one line per module, in modules.order order,
+  --manifest FILE   also write one line per module, in the order of --order,
                     as sha256sum does: DIGEST  path/to/foo.ko
   --image-suffix SUFFIX
                     hash path/to/foo.koSUFFIX instead, the module as it will
@@ -64,8 +67,8 @@ Exit status: 0 on success, 1 on error, 2 on a bad command line.
 pub(crate) struct WriteArgs {
     /// Directory the paths in modules.order are relative to.
     pub(crate) objtree: PathBuf,
-    /// The modules.order file.
-    pub(crate) order: PathBuf,
+    /// The modules.order files, at least one.
+    pub(crate) orders: Vec<PathBuf>,
     /// The vmlinux file to update.
     pub(crate) vmlinux: PathBuf,
     /// Where to write the manifest, if anywhere.
@@ -110,15 +113,16 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Command, Error> {
 
 /// Parses the arguments of `write`; errors are usage messages.
 fn parse_write(mut args: Arguments) -> Result<Command, String> {
-    let (mut objtree, mut order, mut vmlinux, mut manifest, mut suffix, mut jobs) =
-        (None, None, None, None, None, None);
+    let (mut objtree, mut vmlinux, mut manifest, mut suffix, mut jobs) =
+        (None, None, None, None, None);
+    let mut orders = Vec::new();
     let mut check = false;
     while let Some(item) = args.next_item() {
         match item {
             Item::Option(option, attached) => match option.as_str() {
                 "-h" | "--help" => return Ok(Command::Help),
                 "--objtree" => set_once(&mut objtree, &option, args.value(&option, attached)?)?,
-                "--order" => set_once(&mut order, &option, args.value(&option, attached)?)?,
+                "--order" => orders.push(PathBuf::from(args.value(&option, attached)?)),
                 "--vmlinux" => set_once(&mut vmlinux, &option, args.value(&option, attached)?)?,
                 "--manifest" => {
                     set_once(&mut manifest, &option, args.value(&option, attached)?)?;
@@ -154,9 +158,13 @@ fn parse_write(mut args: Arguments) -> Result<Command, String> {
     if check && manifest.is_some() {
         return Err("write: --check writes nothing: no --manifest".to_string());
     }
+    let objtree = required(objtree, "--objtree")?;
+    if orders.is_empty() {
+        return Err("write: missing option '--order'".to_string());
+    }
     Ok(Command::Write(WriteArgs {
-        objtree: required(objtree, "--objtree")?,
-        order: required(order, "--order")?,
+        objtree,
+        orders,
         vmlinux: required(vmlinux, "--vmlinux")?,
         manifest: manifest.map(PathBuf::from),
         image_suffix: suffix,
@@ -195,7 +203,7 @@ mod tests {
     fn write_with_every_option_spelling() {
         let expected = WriteArgs {
             objtree: "obj".into(),
-            order: "obj/modules.order".into(),
+            orders: vec!["obj/modules.order".into()],
             vmlinux: "obj/vmlinux".into(),
             manifest: Some("obj/modules.sha256".into()),
             image_suffix: None,
@@ -256,6 +264,33 @@ mod tests {
         assert_eq!(args.image_suffix, None);
         assert_eq!(args.jobs, None);
         assert!(!args.check);
+    }
+
+    #[test]
+    fn write_several_orders_in_their_order() {
+        let Ok(Command::Write(args)) = parse_str(&[
+            "write",
+            "--objtree",
+            ".",
+            "--order",
+            "modules.order",
+            "--vmlinux",
+            "v",
+            "--order=modules-extra/modules.order",
+        ]) else {
+            panic!("write with two --order should parse");
+        };
+        assert_eq!(
+            args.orders,
+            [
+                PathBuf::from("modules.order"),
+                PathBuf::from("modules-extra/modules.order")
+            ]
+        );
+        assert_eq!(
+            usage_message(&["write", "--objtree", ".", "--vmlinux", "v"]),
+            "write: missing option '--order'"
+        );
     }
 
     #[test]

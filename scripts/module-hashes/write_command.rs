@@ -19,8 +19,8 @@ use crate::sha256::Digest;
 use crate::table::Table;
 use crate::Error;
 
-/// Hashes the modules in modules.order and writes the table into vmlinux's
-/// section, in place, and the manifest if asked.  Nothing is written unless
+/// Hashes the modules in the modules.order files and writes the table into
+/// vmlinux's section, in place, and the manifest if asked.  Nothing is written unless
 /// every module was hashed and the table fits.  With `--check`, only
 /// checks that vmlinux's table has every digest.
 pub(crate) fn run(args: &WriteArgs) -> Result<(), Error> {
@@ -31,10 +31,14 @@ pub(crate) fn run(args: &WriteArgs) -> Result<(), Error> {
         None => Client::from_env(),
     };
 
-    let order_name = args.order.display();
-    let order = fs::read(&args.order).map_err(|error| format!("{order_name}: {error}"))?;
-    let modules =
-        modules_order::module_paths(&order).map_err(|error| format!("{order_name}: {error}"))?;
+    let mut modules = Vec::new();
+    for order in &args.orders {
+        let name = order.display();
+        let contents = fs::read(order).map_err(|error| format!("{name}: {error}"))?;
+        modules.extend(
+            modules_order::module_paths(&contents).map_err(|error| format!("{name}: {error}"))?,
+        );
+    }
     // The manifest names the module; the digest is that of the file as it
     // will be installed, which --image-suffix names.
     let files: Vec<PathBuf> = modules
@@ -108,7 +112,7 @@ fn write_section(vmlinux: &File, offset: u64, section: &[u8]) -> Result<(), Stri
         .map_err(|error| format!("cannot write section {SECTION_NAME}: {error}"))
 }
 
-/// Fails, naming the first module in modules.order, if vmlinux's table
+/// Fails, naming the first module of the modules.order files, if vmlinux's table
 /// lacks the digest of a module: one rebuilt after vmlinux (`make modules`,
 /// `make foo.ko`), which the kernel would reject.
 fn check(

@@ -17,3 +17,4 @@ module_init(hello_oot_init);
 module_exit(hello_oot_exit);
 MODULE_DESCRIPTION("Out-of-tree module for the module-hashes policy tests");
 MODULE_LICENSE("GPL");
+MODULE_INFO(build, HELLO_OOT_BUILD);
