@@ -659,7 +659,13 @@ fn second_order_adds_its_modules_to_the_table_and_the_manifest() {
     let manifest = String::from_utf8(tree.read("modules.sha256")).unwrap();
     assert_eq!(
         manifest.lines().last(),
-        Some(format!("{}  modules-extra/zfs.ko", hex(&sha256(&fake_module("zfs")))).as_str())
+        Some(
+            format!(
+                "{}  modules-extra/zfs.ko",
+                hex(&sha256(&fake_module("zfs")))
+            )
+            .as_str()
+        )
     );
     assert_eq!(manifest.lines().count(), 4);
 
