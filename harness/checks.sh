@@ -439,6 +439,7 @@ check_extra() {
 
 	# Another list: the table is in-tree + that list, and only the table
 	# changed (not vmlinux.unstripped, whose BTF the modules were built on).
+	install_with "$tmp/one" || { cat "$tmp/one.log"; die "modules_install failed"; }
 	kmake "$src" "$obj" -j"$jobs" MODULE_HASHES_EXTRA="$first" > /dev/null
 	[ "$(module_count)" = $(($(wc -l < "$obj/modules.order") + $(wc -l < "$first/modules.order"))) ] ||
 		die "MODULE_HASHES_EXTRA=$first: the table has $(module_count) modules"
@@ -454,10 +455,11 @@ check_extra() {
 		{ n++ } $1 - 1 < lo || $1 - 1 >= hi { out++ }
 		END { if (!n || out) { printf "%d bytes differ, %d outside the table\n", n, out; exit 1 } }' ||
 		die "MODULE_HASHES_EXTRA=$first did not change vmlinux in its .module_hashes only"
+	# Over the install of the whole list: the others must go.
 	install_with "$tmp/one" || { cat "$tmp/one.log"; die "modules_install failed"; }
 	[ "$(find "$tmp"/one/lib/modules/*/updates -name '*.ko*' | wc -l)" = "$(wc -l < "$first/modules.order")" ] ||
-		die "modules_install did not install exactly the external modules of $first"
-	info "MODULE_HASHES_EXTRA=$first: the table holds in-tree + its modules, vmlinux changed in .module_hashes only, bzImage rebuilt, modules_install installs them"
+		die "modules_install over an earlier one did not leave exactly the external modules of $first"
+	info "MODULE_HASHES_EXTRA=$first: the table holds in-tree + its modules, vmlinux changed in .module_hashes only, bzImage rebuilt; modules_install over the earlier one leaves exactly its modules"
 
 	# Bad lists: a clear error, and vmlinux left as it is.
 	mkdir -p "$tmp/many" "$tmp/same-name" "$tmp/not-elf"
