@@ -47,6 +47,11 @@ distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/di
 		suite c "$c" "$c: make $f packages, their modules against their kernel" \
 			"$here/checks.sh" packages "$c" "$f"
 	done
+	# Then vmlinux linked once more (pahole -j orders its BTF otherwise),
+	# the external modules of the table not built again: they load, their
+	# BTF relocated from its distilled base.
+	suite c "$c" "boot $c: linked again, external modules not rebuilt" \
+		env APPEND= sh -c '"$0/build.sh" "$1" > /dev/null && "$0/boot.sh" "$1"' "$here" "$c"
 }
 # hash-or-sig+distro+xz differs from distro in compression and strip only:
 # it is built in distro's directory, a rebuild of a minute.

@@ -285,6 +285,18 @@ check_packages() {
 		die "$(basename "$image_pkg") has $modules modules, the table of the build $(module_count)"
 	verify_all "$image" "$moddir" "$modules" "$(basename "$image_pkg")"
 	info "$(basename "$image_pkg"): all $modules modules ($(find "$moddir/updates" -type f -name '*.ko*' 2>/dev/null | wc -l) external, in updates/) are accepted by its $(basename "$image")"
+	# The target linked vmlinux again, with its own version, and pahole
+	# -j may order its BTF otherwise; the external modules (build.sh) were
+	# not built again: their BTF must carry its distilled base, which the
+	# kernel relocates against its own BTF when it loads them.
+	if option DEBUG_INFO_BTF_MODULES && [ -d "$moddir/updates" ]; then
+		for f in $(find "$moddir/updates" -type f -name '*.ko*'); do
+			decompress "$f" > "$tmp/external.ko"
+			[[ $(llvm-readelf-19 -S -W "$tmp/external.ko") == *" .BTF.base "* ]] ||
+				die "${f#"$moddir"/}: no distilled base BTF (.BTF.base): it cannot load against this package's vmlinux"
+		done
+		info "its external modules carry their distilled base BTF (.BTF.base), relocated at load"
+	fi
 
 	# The first module of modules.order stands for all below.
 	first=$(basename "$(head -n 1 "$obj/modules.order")" .o)
