@@ -115,9 +115,11 @@ kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" "${@:-all}"
 # its table (kmake passes them on from then on), as a distribution that
 # builds ZFS in its kernel's package build would.
 if [ -z "$base" ] && grep -qE '^CONFIG_MODULE_HASHES_EXTRA_SLOTS=[1-9]' "$obj/.config"; then
-	build_extra_modules "$src" "$obj"
-	info "external modules for the table: $(cat "$obj/.harness-extra-modules")"
-	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" all
+	extra=$(build_extra_modules "$src" "$obj") || exit
+	info "external modules for the table: $extra"
+	# Their list, for every later make, once make took it.
+	kmake "$src" "$obj" -j"${JOBS:-$(nproc)}" MODULE_HASHES_EXTRA="$extra" all
+	echo "$extra" > "$obj/.harness-extra-modules"
 fi
 # For the benchmarks: the time of a build from scratch.
 [ -z "$fresh$base" ] || echo $((SECONDS - start)) > "$obj/.harness-build-seconds"

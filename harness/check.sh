@@ -50,8 +50,7 @@ distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/di
 	# Then vmlinux linked once more (pahole -j orders its BTF otherwise),
 	# the external modules of the table not built again: they load, their
 	# BTF relocated from its distilled base.
-	suite c "$c" "boot $c: linked again, external modules not rebuilt" \
-		env APPEND= sh -c '"$0/build.sh" "$1" > /dev/null && "$0/boot.sh" "$1"' "$here" "$c"
+	suite c "$c" "boot $c: linked again, external modules not rebuilt" "$here/checks.sh" relink "$c"
 }
 # hash-or-sig+distro+xz differs from distro in compression and strip only:
 # it is built in distro's directory, a rebuild of a minute.

@@ -13,6 +13,8 @@
 #                 build.sh): again changes nothing; another list rewrites
 #                 only the table, to in-tree + that list; bad lists fail
 #                 clearly and leave vmlinux alone
+# relink NAME     build.sh again after the packaging targets: vmlinux linked
+#                 again, the external modules not built again; then boot
 # kconfig         without rustc, hashes-only+force enforces with MODULE_SIG
 # paths NAME      no object, module (external ones too) or vmlinux of a
 #                 build with debug information names its source or build
@@ -32,7 +34,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 use_build_dir
-usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | extra NAME | paths NAME | kconfig |" \
+usage() { die "usage: checks.sh manifest NAME | installed NAME | rebuild NAME | extra NAME | relink NAME | paths NAME | kconfig |" \
 	"packages NAME deb|rpm|pacman | series [--no-sync] [--boot] [--commits RANGE] [--target T]... [CONFIG]"; }
 src=$BUILD/src jobs=${JOBS:-$(nproc)}
 tmp=$(mktemp -d)
@@ -64,6 +66,8 @@ verify_all() {
 # ones (modules-extra/modules.order, make MODULE_HASHES_EXTRA=).
 module_count() { cat "$obj/modules.order" "$obj"/modules-extra/modules.order 2>/dev/null | wc -l; }
 
+# check_manifest [LIST]: modules.hashes and the table of $obj, with the
+# external modules of the directories LIST (default: build.sh's).
 check_manifest() (
 	cd "$obj"
 	[ -s modules.hashes ] || die "$obj/modules.hashes is missing or empty"
@@ -71,8 +75,11 @@ check_manifest() (
 		die "modules.hashes has $(wc -l < modules.hashes) lines for $(module_count) modules"
 	# The external modules (make MODULE_HASHES_EXTRA=, build.sh), as the
 	# build copied them.
-	[ ! -f .harness-extra-modules ] || [ "$(grep -c '  modules-extra/' modules.hashes)" -gt 0 ] ||
-		die "modules.hashes lists none of the external modules of $(cat .harness-extra-modules)"
+	local list want=0 d
+	list=${1-$(extra_modules .)}
+	for d in $list; do want=$((want + $(wc -l < "$d/modules.order"))); done
+	[ "$(grep -c '  modules-extra/' modules.hashes)" = "$want" ] ||
+		die "modules.hashes lists $(grep -c '  modules-extra/' modules.hashes) external modules, $want expected (${list:-none})"
 	suffix=''
 	! option MODULE_INSTALL_STRIP || suffix=.stripped
 	sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
@@ -432,9 +439,10 @@ check_paths() {
 check_extra() {
 	local list first slots image unstripped before range log f
 	hashes_build
-	[ -f "$obj/.harness-extra-modules" ] ||
-		die "$name has no external modules in its table (CONFIG_MODULE_HASHES_EXTRA_SLOTS)"
-	list=$(cat "$obj/.harness-extra-modules") first=${list%% *}
+	list=$(extra_modules "$obj") first=${list%% *}
+	[ -n "$list" ] || die "$name has no external modules in its table (CONFIG_MODULE_HASHES_EXTRA_SLOTS)"
+	# Whatever happens below, the build is left with its own list.
+	trap 'kmake "$src" "$obj" -j"$jobs" > /dev/null 2>&1; rm -rf "$tmp"' EXIT
 	slots=$(sed -n 's/^CONFIG_MODULE_HASHES_EXTRA_SLOTS=//p' "$obj/.config")
 	image=$obj/arch/x86/boot/bzImage
 	stamps() { stat -c %.9Y "$obj/vmlinux" "$image" "$obj/vmlinux.unstripped"; }
@@ -455,7 +463,7 @@ check_extra() {
 	kmake "$src" "$obj" -j"$jobs" MODULE_HASHES_EXTRA="$first" > /dev/null
 	[ "$(module_count)" = $(($(wc -l < "$obj/modules.order") + $(wc -l < "$first/modules.order"))) ] ||
 		die "MODULE_HASHES_EXTRA=$first: the table has $(module_count) modules"
-	(check_manifest) > /dev/null
+	(check_manifest "$first") > /dev/null
 	[ "$(sha256sum < "$obj/vmlinux.unstripped")" = "$unstripped" ] || die "MODULE_HASHES_EXTRA changed vmlinux.unstripped"
 	[ "$(stat -c %.9Y "$image")" \> "$(stat -c %.9Y "$tmp/vmlinux")" ] || die "MODULE_HASHES_EXTRA did not rebuild bzImage"
 	range=$(llvm-readelf-19 -S -W "$obj/vmlinux" | sed 's/^ *\[ *[0-9]*\] *//' |
@@ -469,7 +477,8 @@ check_extra() {
 		die "MODULE_HASHES_EXTRA=$first did not change vmlinux in its .module_hashes only"
 	# Over the install of the whole list: the others must go.
 	install_with "$tmp/one" || { cat "$tmp/one.log"; die "modules_install failed"; }
-	[ "$(find "$tmp"/one/lib/modules/*/updates -name '*.ko*' | wc -l)" = "$(wc -l < "$first/modules.order")" ] ||
+	[ "$(find "$tmp"/one/lib/modules/*/updates -name '*.ko*' -printf '%f\n' | sed 's/\.ko.*//' | LC_ALL=C sort)" = \
+	  "$(sed 's|.*/||; s/\.o$//' "$first/modules.order" | LC_ALL=C sort)" ] ||
 		die "modules_install over an earlier one did not leave exactly the external modules of $first"
 	info "MODULE_HASHES_EXTRA=$first: the table holds in-tree + its modules, vmlinux changed in .module_hashes only, bzImage rebuilt; modules_install over the earlier one leaves exactly its modules"
 
@@ -495,14 +504,41 @@ check_extra() {
 	[ "$(stamps)" = "$before" ] || die "a bad MODULE_HASHES_EXTRA wrote vmlinux"
 	bad_list "$tmp/not-elf/not_elf.ko" "not_elf.ko: not an ELF file"
 
+	# No list: in-tree modules only.
+	kmake "$src" "$obj" -j"$jobs" MODULE_HASHES_EXTRA= > /dev/null
+	[ "$(module_count)" = "$(wc -l < "$obj/modules.order")" ] && ! [ -e "$obj/modules-extra" ] ||
+		die "MODULE_HASHES_EXTRA= (none) left external modules in the table"
+	(check_manifest "") > /dev/null
+	info "MODULE_HASHES_EXTRA= (none): the table holds the in-tree modules only"
+
 	kmake "$src" "$obj" -j"$jobs" > /dev/null
 	cmp -s "$tmp/vmlinux" "$obj/vmlinux" || die "make with the list of build.sh again did not give the same vmlinux"
 	info "make with the list of build.sh again: the same vmlinux as before, bit for bit"
 }
 
+# relink NAME: build.sh again after the packaging targets (make check's
+# last row of a distribution build): vmlinux is linked again, and pahole
+# -j orders its BTF otherwise, while the external modules of the table are
+# not built again; they must still load by hash, their BTF relocated from
+# its distilled base.
+check_relink() {
+	local btf ko unstripped
+	hashes_build
+	[ -n "$(extra_modules "$obj")" ] || die "$name has no external modules in its table"
+	ko=$(stat -c '%n %.9Y' "$obj"/extra/*/*.ko) unstripped=$(sha256sum < "$obj/vmlinux.unstripped")
+	dump_section "$obj/vmlinux" .BTF "$tmp/btf"
+	"$here/build.sh" "$name" > /dev/null
+	[ "$(stat -c '%n %.9Y' "$obj"/extra/*/*.ko)" = "$ko" ] || die "build.sh built the external modules again"
+	[ "$(sha256sum < "$obj/vmlinux.unstripped")" != "$unstripped" ] || die "build.sh did not link vmlinux again"
+	dump_section "$obj/vmlinux" .BTF "$tmp/btf-now"
+	cmp -s "$tmp/btf" "$tmp/btf-now" && btf="the same BTF" || btf="BTF in another order"
+	info "$name: vmlinux linked again ($btf), the external modules as they were"
+	APPEND='' "$here/boot.sh" "$name"
+}
+
 case ${1:-} in
 paths) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; check_paths ;;
-manifest|installed|rebuild|extra) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
+manifest|installed|rebuild|extra|relink) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
 packages) [ $# = 3 ] || usage; name=$2 obj=$BUILD/$2; check_packages "$3" ;;
 kconfig) [ $# = 1 ] || usage; check_kconfig ;;
 series) shift; check_series "$@" ;;

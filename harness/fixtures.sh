@@ -17,6 +17,8 @@
 #               (and the external hello_oot, build.sh) with a byte flipped
 #               in the middle of .comment.
 #   module_hashes   vmlinux's .module_hashes section (MODULE_HASHES).
+#   extras      the names of the external modules in vmlinux's table
+#               (make MODULE_HASHES_EXTRA=, build.sh), sorted.
 # The trusted key is the tests' long-lived key where .config trusts its
 # certificate (configs/hash-or-sig.config), else the build's own key.
 #
@@ -47,9 +49,12 @@ sign_module_untrusted "$c" "$out/variants/c-otherkey.ko"
 rm "$c"
 # With external modules in the table (build.sh), the installed hello_oot
 # tampered with too; the one built below is a rebuild, another module.
+# The guest learns from extras which external modules the table has.
 extras=
-[ ! -f "$obj/.harness-extra-modules" ] || extras=hello_oot
-for module in test_module rust_minimal $extras; do
+[ ! -f "$obj/modules-extra/modules.order" ] ||
+	extras=$(sed 's|.*/||; s/\.o$//' "$obj/modules-extra/modules.order" | LC_ALL=C sort | tr '\n' ' ')
+echo $extras > "$out/extras"
+for module in test_module rust_minimal $(grep -ow hello_oot <<< "$extras"); do
 	f=$out/rejected/$module-tampered.ko
 	decompress "$(installed "$module")" > "$f"
 	flip_byte "$f" "$(comment_middle "$f")"

@@ -45,7 +45,9 @@ kmake() {
 		path=/usr/lib/ccache:$PATH
 	fi
 	# The external modules whose digests the table gets (build.sh).
-	[ ! -f "$obj/.harness-extra-modules" ] || tc+=("MODULE_HASHES_EXTRA=$(cat "$obj/.harness-extra-modules")")
+	local extra
+	extra=$(extra_modules "$obj")
+	[ -z "$extra" ] || tc+=("MODULE_HASHES_EXTRA=$extra")
 	PATH=$path env "${maps[@]}" make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
 }
 
@@ -333,18 +335,22 @@ v4l2loopback_deb=(forky v4l2loopback-dkms 0.15.4-2)
 
 # dkms_source SUITE PACKAGE VERSION: the module source that Debian's PACKAGE
 # ships in /usr/src, downloaded once into $BUILD/dl.  VERSION, or the
-# suite's current one once VERSION has left the archive.
+# suite's newest one once VERSION has left the archive.  Fails (run it as
+# "x=$(dkms_source ...) || die") when there is neither.
 dkms_source() {
-	local dl=$BUILD/dl dir=$BUILD/dl/dkms/$2 deb
+	local dl=$BUILD/dl dir=$BUILD/dl/dkms/$2-$3 deb
 	if ! [ -f "$dir/.done" ]; then
 		deb=$(ls "$dl/$2_$3_"*.deb 2>/dev/null | head -n 1)
 		if [ -z "$deb" ]; then
-			(apt_download "$dl" "$1" "$2=$3") ||
-				{ info "warning: $2 $3 is no longer in $1: taking its current version"; apt_download "$dl" "$1" "$2"; }
-			deb=$(ls -t "$dl/$2_"*.deb | head -n 1)
+			if ! (apt_download "$dl" "$1" "$2=$3"); then
+				info "warning: cannot download $2 $3 from $1 (see above): trying its current version"
+				(apt_download "$dl" "$1" "$2") || return 1
+			fi
+			deb=$(ls "$dl/$2_"*.deb 2>/dev/null | sort -V | tail -n 1)
+			[ -n "$deb" ] || return 1
 		fi
 		rm -rf "$dir" && mkdir -p "$dir"
-		dpkg-deb -x "$deb" "$dir/deb"
+		dpkg-deb -x "$deb" "$dir/deb" || return 1
 		echo "${deb##*/}" > "$dir/.done"
 	fi
 	ls -d "$dir"/deb/usr/src/*/
@@ -353,16 +359,27 @@ dkms_source() {
 # build_extra_modules SRC OBJ: build the external modules that the table
 # of OBJ gets (CONFIG_MODULE_HASHES_EXTRA_SLOTS; make
 # MODULE_HASHES_EXTRA=) in OBJ/extra: guest/oot as the kernel package's
-# own, and v4l2loopback from Debian with CONFIG_VIDEO_DEV.  They are
-# listed in OBJ/.harness-extra-modules, which kmake passes on from then on,
-# as a distribution's packaging would on every make.
+# own, and v4l2loopback from Debian with CONFIG_VIDEO_DEV, and print their
+# directories, the list for MODULE_HASHES_EXTRA.
 build_extra_modules() {
-	local src=$1 obj=$2 dirs=("$2/extra/hello_oot")
+	local src=$1 obj=$2 dirs=("$2/extra/hello_oot") v4l2
 	mkdir -p "$obj/extra"
 	build_oot_module "$src" "$obj" "$obj/extra/hello_oot" "" kernel-package
 	if grep -qx CONFIG_VIDEO_DEV=m "$obj/.config"; then
-		build_oot_module "$src" "$obj" "$obj/extra/v4l2loopback" "$(dkms_source "${v4l2loopback_deb[@]}")"
+		v4l2=$(dkms_source "${v4l2loopback_deb[@]}") ||
+			die "no source of ${v4l2loopback_deb[1]} (from Debian ${v4l2loopback_deb[0]})"
+		build_oot_module "$src" "$obj" "$obj/extra/v4l2loopback" "$v4l2"
 		dirs+=("$obj/extra/v4l2loopback")
 	fi
-	echo "${dirs[*]}" > "$obj/.harness-extra-modules"
+	echo "${dirs[*]}"
+}
+
+# extra_modules OBJ: the external modules of OBJ's table (build.sh), which
+# kmake passes on every make as a distribution's packaging would; none
+# unless they all still exist.
+extra_modules() {
+	local list d
+	list=$(cat "$1/.harness-extra-modules" 2>/dev/null) || return 0
+	for d in $list; do [ -f "$d/modules.order" ] || return 0; done
+	echo "$list"
 }
