@@ -21,8 +21,8 @@
 # $BUILD/NAME.  Without TARGETs: make all, with
 # CONFIG_MODULE_HASHES_EXTRA_SLOTS the external modules of
 # build_extra_modules (lib.sh) and make MODULE_HASHES_EXTRA=..., then
-# modules_install into OBJ/modinst (not with --base).  Environment: BUILD, JOBS, CCACHE,
-# KERNEL_TOOLCHAIN (lib.sh), and what tree.sh takes.
+# modules_install into OBJ/modinst (not with --base).  Environment: BUILD,
+# JOBS, CCACHE, KERNEL_TOOLCHAIN (lib.sh), and what tree.sh takes.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -75,11 +75,12 @@ check_manifest() (
 		die "modules.hashes has $(wc -l < modules.hashes) lines for $(module_count) modules"
 	# The external modules (make MODULE_HASHES_EXTRA=, build.sh), as the
 	# build copied them.
-	local list want=0 d
+	local list want=0 d external
 	list=${1-$(extra_modules .)}
 	for d in $list; do want=$((want + $(wc -l < "$d/modules.order"))); done
-	[ "$(grep -c '  modules-extra/' modules.hashes)" = "$want" ] ||
-		die "modules.hashes lists $(grep -c '  modules-extra/' modules.hashes) external modules, $want expected (${list:-none})"
+	external=$(grep -c '  modules-extra/' modules.hashes || true)
+	[ "$external" = "$want" ] ||
+		die "modules.hashes lists $external external modules, $want expected (${list:-none})"
 	suffix=''
 	! option MODULE_INSTALL_STRIP || suffix=.stripped
 	sed "s/\$/$suffix/" modules.hashes | sha256sum --quiet -c ||
@@ -102,7 +103,7 @@ check_manifest() (
 		die ".module_hashes does not hold the sorted digests of modules.hashes"
 	[[ ${table:(header + count * digest) * 2} =~ ^0*$ ]] ||
 		die ".module_hashes has non-zero bytes after the table"
-	echo "$name: modules.hashes matches sha256sum of $count modules ($(grep -c '  modules-extra/' modules.hashes) external), and vmlinux's .module_hashes holds them sorted"
+	echo "$name: modules.hashes matches sha256sum of $count modules ($external external), and vmlinux's .module_hashes holds them sorted"
 )
 
 # install_with DIR ARGS...: modules_install into DIR with ARGS (and no
@@ -237,7 +238,7 @@ check_kconfig() {
 # vmlinux and the modules' BTF anew (with pahole before 1.27 maybe in
 # another order), so NAME/modinst is no longer this build's afterwards.
 check_packages() {
-	local format=$1 out=$obj/packages/$1 up=${obj%/*} run=() target krel image_pkg debug_pkg='' no_debug='' image moddir modules first f
+	local format=$1 out=$obj/packages/$1 up=${obj%/*} run=() target krel image_pkg debug_pkg='' no_debug='' image moddir modules external first f
 	hashes_build
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -290,14 +291,15 @@ check_packages() {
 	modules=$(find "$moddir" -type f -name '*.ko*' | wc -l)
 	[ "$modules" = "$(module_count)" ] ||
 		die "$(basename "$image_pkg") has $modules modules, the table of the build $(module_count)"
+	mapfile -t external < <(find "$moddir/updates" -type f -name '*.ko*' 2>/dev/null)
 	verify_all "$image" "$moddir" "$modules" "$(basename "$image_pkg")"
-	info "$(basename "$image_pkg"): all $modules modules ($(find "$moddir/updates" -type f -name '*.ko*' 2>/dev/null | wc -l) external, in updates/) are accepted by its $(basename "$image")"
+	info "$(basename "$image_pkg"): all $modules modules (${#external[@]} external, in updates/) are accepted by its $(basename "$image")"
 	# The target linked vmlinux again, with its own version, and pahole
 	# -j may order its BTF otherwise; the external modules (build.sh) were
 	# not built again: their BTF must carry its distilled base, which the
 	# kernel relocates against its own BTF when it loads them.
-	if option DEBUG_INFO_BTF_MODULES && [ -d "$moddir/updates" ]; then
-		for f in $(find "$moddir/updates" -type f -name '*.ko*'); do
+	if option DEBUG_INFO_BTF_MODULES && [ ${#external[@]} -gt 0 ]; then
+		for f in "${external[@]}"; do
 			decompress "$f" > "$tmp/external.ko"
 			[[ $(llvm-readelf-19 -S -W "$tmp/external.ko") == *" .BTF.base "* ]] ||
 				die "${f#"$moddir"/}: no distilled base BTF (.BTF.base): it cannot load against this package's vmlinux"
@@ -437,7 +439,7 @@ check_paths() {
 # The external modules of the table (build.sh: make MODULE_HASHES_EXTRA=,
 # as kmake passes it).
 check_extra() {
-	local list first slots image unstripped before range log f
+	local list first slots image unstripped before range f
 	hashes_build
 	list=$(extra_modules "$obj") first=${list%% *}
 	[ -n "$list" ] || die "$name has no external modules in its table (CONFIG_MODULE_HASHES_EXTRA_SLOTS)"

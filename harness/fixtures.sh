@@ -8,8 +8,8 @@
 #               and with another key (c-otherkey), and an out-of-tree
 #               module built with make M= against the build, unsigned (oot)
 #               and signed both ways (a build of its own: not the one in
-#               the table of a build with external modules).  The selftest makes every other
-#               variant itself, in the guest.
+#               the table of a build with external modules).  The selftest
+#               makes every other variant itself, in the guest.
 #   accepted/, rejected/   for 40-installed-modules, compressed as the
 #               installed modules are: the out-of-tree module signed with a
 #               trusted key (with MODULE_SIG), unsigned and signed with
