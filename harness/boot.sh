@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot a built configuration under QEMU (TCG: KVM guests hang on the
-# machines this was written on) and judge its KTAP.
+# Boot a built configuration of ARCH (lib.sh) under QEMU (TCG: KVM guests
+# hang on the machines this was written on) and judge its KTAP.
 #
 # Usage: boot.sh [--require NAME]... [--expect-fail NAME]... NAME
 #
-# The initramfs ($BUILD/NAME/initramfs.cpio) holds busybox-static, the
-# guest's /init, the kernel's kselftest runner with the guest tests
-# (guest/tests) and the selftest module_auth.sh, the modload helper, the
-# host's xz and zstd, the installed modules, the build tree's .ko files,
+# The initramfs (initramfs.cpio in the build directory) holds
+# busybox-static, the guest's /init, the kernel's kselftest runner with the
+# guest tests (guest/tests) and the selftest module_auth.sh, the modload
+# helper, xz and zstd (the host's, or Debian's of ARCH), the installed
+# modules, the build tree's .ko files,
 # the configuration's .config, and the fixtures of fixtures.sh.  The guest
 # runs the tests with the kselftest runner and powers off.  The verdict is
-# ktap.py's on the serial log ($BUILD/NAME/qemu.log): every KTAP document
+# ktap.py's on the serial log (qemu.log there): every KTAP document
 # in it (KUnit's at boot, the runner's) complete and passing; --require and
 # --expect-fail are ktap.py's, and every test has its nested results.
 #
@@ -32,39 +33,53 @@ while [ $# -gt 1 ]; do
 	esac
 done
 name=${1:?usage: boot.sh [--require NAME]... [--expect-fail NAME]... NAME}
-obj=$BUILD/$name
-kernel=$obj/arch/x86/boot/bzImage
-[ -f "$kernel" ] || die "no $kernel: run 'make kernel CONFIG=$name' first"
+obj=$(obj_dir "$name")
+kernel=$obj/$arch_image
+[ -f "$kernel" ] || die "no $kernel: run 'make kernel CONFIG=$name ARCH=$HARNESS_ARCH' first"
 "$here/fixtures.sh" "$name"
 
 # The initramfs, laid out as kselftest installs tests: /tests/kselftest
 # (the runner), /tests/module-hashes (ours), /tests/module (the selftest).
-busybox=$(command -v busybox) || die "busybox (busybox-static) is not installed"
-[[ $(file -L "$busybox") == *"statically linked"* ]] || die "$busybox is not statically linked: install busybox-static"
 stage=$obj/initramfs
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,lib,usr/bin,tests/kselftest,tests/module}
-cp "$busybox" "$stage/bin/busybox"
+if [ "$HARNESS_ARCH" = x86_64 ]; then
+	busybox=$(command -v busybox) || die "busybox (busybox-static) is not installed"
+	[[ $(file -L "$busybox") == *"statically linked"* ]] || die "$busybox is not statically linked: install busybox-static"
+	cp "$busybox" "$stage/bin/busybox"
+	# The host's xz and zstd with their libraries, off the guest's PATH:
+	# the selftest compresses with them, which busybox cannot.
+	for prog in xz zstd; do
+		path=$(command -v "$prog") || continue
+		cp -L "$path" "$stage/usr/bin/$prog"
+		for lib in $(ldd "$path" | grep -o '/[^ ]*'); do
+			mkdir -p "$stage$(dirname "$lib")"
+			cp -L "$lib" "$stage$lib"
+		done
+	done
+else
+	# The same from Debian's packages of the architecture: the libraries
+	# where Debian's dynamic loader looks, the loader where the programs
+	# name it.
+	userland=$(guest_userland) || die "cannot download Debian's busybox-static, xz and zstd for $arch_deb"
+	cp "$userland/usr/bin/busybox" "$stage/bin/busybox"
+	cp "$userland/usr/bin/xz" "$userland/usr/bin/zstd" "$stage/usr/bin/"
+	mkdir -p "$stage/usr/lib/$arch_triplet"
+	find "$userland/usr/lib/$arch_triplet" -maxdepth 1 -name '*.so*' -exec cp -L -t "$stage/usr/lib/$arch_triplet" {} +
+	interpreter=$(llvm-readelf-19 -l "$userland/usr/bin/xz" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+	[ -n "$interpreter" ] || die "$userland/usr/bin/xz names no program interpreter"
+	mkdir -p "$stage$(dirname "$interpreter")"
+	cp -L "$userland/usr/lib/$arch_triplet/${interpreter##*/}" "$stage$interpreter"
+fi
 cp "$here/guest/init" "$stage/init"
 cp -r "$here/guest/tests" "$stage/tests/module-hashes"
 cp "$here/guest/tap.sh" "$stage/tests/"
 cp "$obj/.config" "$stage/tests/config"
 cp "$BUILD/src/tools/testing/selftests/kselftest/"{runner.sh,ktap_helpers.sh} "$stage/tests/kselftest/"
 cp "$root/tools/testing/selftests/module/"module_auth.{sh,table} "$stage/tests/module/"
-gcc -static -Os -Wall -o "$stage/bin/modload" "$root/tools/testing/selftests/module/modload.c" ||
-	die "cannot build the static modload helper (needs gcc and libc6-dev)"
+guest_modload "$stage/bin/modload"
 cp -a "$obj/modinst/lib/modules" "$stage/lib/"
 cp -a "$obj/fixtures" "$stage/tests/fixtures"
-# The host's xz and zstd with their libraries, off the guest's PATH: the
-# selftest compresses with them, which busybox cannot.
-for prog in xz zstd; do
-	path=$(command -v "$prog") || continue
-	cp -L "$path" "$stage/usr/bin/$prog"
-	for lib in $(ldd "$path" | grep -o '/[^ ]*'); do
-		mkdir -p "$stage$(dirname "$lib")"
-		cp -L "$lib" "$stage$lib"
-	done
-done
 # The build tree's modules, before install-time stripping and compression.
 (cd "$obj" && find . \( -path ./modinst -o -path ./initramfs -o -path ./fixtures \) -prune -o \
 	-name '*.ko' -print | cpio -pdm --quiet "$stage/build" 2>/dev/null) || true
@@ -75,8 +90,8 @@ done
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio -o -H newc --reproducible --quiet -R 0:0) > "$obj/initramfs.cpio"
 
-append="console=ttyS0 panic=-1 oops=panic harness.config=$name ${APPEND:-}"
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "${QEMU_MEM:-512M}" -smp 1
+append="${arch_console:+console=$arch_console }panic=-1 oops=panic harness.config=$name ${APPEND:-}"
+qemu=("${arch_qemu[@]}" -accel tcg -m "${QEMU_MEM:-512M}" -smp 1
       -display none -monitor none -serial stdio -no-reboot
       -kernel "$kernel" -initrd "$obj/initramfs.cpio")
 [ "${INTERACTIVE:-}" != 1 ] || exec "${qemu[@]}" -append "$append harness.shell"

@@ -52,7 +52,7 @@ if [ -z "$src" ]; then
 	src=$BUILD/src
 fi
 [ -f "$src/Makefile" ] && [ -d "$src/kernel" ] || die "$src is not a kernel source tree"
-obj=${obj:-$BUILD/$name}
+obj=${obj:-$(obj_dir "$name")}
 mkdir -p "$obj"
 obj=$(cd "$obj" && pwd)
 # The tests' certificate, for configurations that trust it

@@ -5,10 +5,12 @@
 # summary.  Usage: check.sh [full|debug]
 #
 # Each row: when (c: make check and check-full; f: check-full only; d:
-# check-debug and check-full), the build it needs ("-": none), a name and
-# a command.  A row whose build failed is skipped; every other row runs
-# even when an earlier one failed, and the exit status says whether any
-# failed.  A boot passes on ktap.py's verdict of its KTAP (boot.sh).
+# check-debug and check-full), the build it needs ("-": none; ARCH/NAME for
+# another architecture than x86_64), a name and a command.  A row whose
+# build failed is skipped; every other row runs even when an earlier one
+# failed, and the exit status says whether any failed.  A boot passes on
+# ktap.py's verdict of its KTAP (boot.sh).  ONLY=REGEX (make ONLY=...)
+# runs only the rows whose names match it (bash =~), for one part of a run.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +24,7 @@ suite() { # suite WHEN BUILD NAME COMMAND...
 	local when=$1 build=$2 name=$3
 	shift 3
 	case $run:$when in check:c|full:*|debug:d) ;; *) return 0 ;; esac
+	[[ $name =~ ${ONLY:-} ]] || return 0
 	[ -z "${broken[$build]:-}" ] || return 0
 	step "$name" "$@" || { [ "${name%% *}" != build ] || broken[$build]=1; }
 }
@@ -29,10 +32,28 @@ boot() { # boot APPEND [boot.sh option...] CONFIG
 	APPEND=$1 "$here/boot.sh" "${@:2}"
 }
 matrix() { # [extra=APPEND] matrix WHEN CONFIG MODE...
-	local when=$1 c=$2 mode
+	local when=$1 c=$2 b mode
+	b=$(obj_subdir "$c")
 	for mode in "${@:3}"; do
-		suite "$when" "$c" "boot $c: ${mode:-default}" boot "$mode kunit.enable=0${extra:+ $extra}" "$c"
+		suite "$when" "$b" "boot $b: ${mode:-default}" boot "$mode kunit.enable=0${extra:+ $extra}" "$c"
 	done
+}
+# on_arch WHEN ARCH CONFIG...: the CONFIGs built, checked on the host and
+# booted through the loading-policy matrix for ARCH (lib.sh) as for x86_64,
+# KUnit too where CONFIG has it (hashes).
+on_arch() {
+	local when=$1 c b
+	export HARNESS_ARCH=$2
+	for c in "${@:3}"; do
+		b=$(obj_subdir "$c")
+		suite "$when" "$b" "build $b" "$here/build.sh" "$c"
+		suite "$when" "$b" "$b: manifest and vmlinux table" "$here/checks.sh" manifest "$c"
+		suite "$when" "$b" "$b: installed modules on the host" "$here/checks.sh" installed "$c"
+		[ "$c" != hashes ] ||
+			suite "$when" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes "$c"
+		matrix "$when" "$c" "${boot_modes[@]}"
+	done
+	export HARNESS_ARCH=x86_64
 }
 distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/distro.config)
 	local c=$1 f
@@ -77,6 +98,12 @@ suite c hashes-only "boot hashes-only: an injected failing guest test fails the 
 distro hash-or-sig+distro deb rpm pacman
 [ "$run" = debug ] || share_build_dir hash-or-sig+distro hash-or-sig+distro+xz
 distro hash-or-sig+distro+xz deb
+# The other architectures: arm64 here, riscv64, 32-bit ARM and big-endian
+# s390x in check-full.
+on_arch c arm64 hashes hashes-only
+on_arch f riscv hashes hashes-only
+on_arch f arm hashes-only
+on_arch f s390 hashes-only
 suite f plain "build plain (MODULE_SIG only)" "$here/build.sh" plain
 matrix f plain "${boot_modes[@]}"
 suite f none "build none" "$here/build.sh" none

@@ -201,10 +201,10 @@ check_rebuild() {
 		info "$what; make: rebuilt $*"
 	}
 	rm -f "$obj/$module.ko"
-	make_after "rm $module.ko" $module.ko vmlinux arch/x86/boot/bzImage
+	make_after "rm $module.ko" $module.ko vmlinux "$arch_image"
 	# An edit is its mtime, so that build/src stays clean.
 	touch "$src/$module.c"
-	make_after "an edit of $module.c" $module.o $module.ko vmlinux arch/x86/boot/bzImage
+	make_after "an edit of $module.c" $module.o $module.ko vmlinux "$arch_image"
 	rm -f "$obj/.rebuild-mark"
 }
 
@@ -446,7 +446,7 @@ check_extra() {
 	# Whatever happens below, the build is left with its own list.
 	trap 'kmake "$src" "$obj" -j"$jobs" > /dev/null 2>&1; rm -rf "$tmp"' EXIT
 	slots=$(sed -n 's/^CONFIG_MODULE_HASHES_EXTRA_SLOTS=//p' "$obj/.config")
-	image=$obj/arch/x86/boot/bzImage
+	image=$obj/$arch_image
 	stamps() { stat -c %.9Y "$obj/vmlinux" "$image" "$obj/vmlinux.unstripped"; }
 	# Up to date first (an earlier run of this check may have stopped
 	# with another list), then again.
@@ -539,9 +539,9 @@ check_relink() {
 }
 
 case ${1:-} in
-paths) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; check_paths ;;
-manifest|installed|rebuild|extra|relink) [ $# = 2 ] || usage; name=$2 obj=$BUILD/$2; "check_$1" ;;
-packages) [ $# = 3 ] || usage; name=$2 obj=$BUILD/$2; check_packages "$3" ;;
+paths) [ $# = 2 ] || usage; name=$2 obj=$(obj_dir "$2"); check_paths ;;
+manifest|installed|rebuild|extra|relink) [ $# = 2 ] || usage; name=$2 obj=$(obj_dir "$2"); "check_$1" ;;
+packages) [ $# = 3 ] || usage; name=$2 obj=$(obj_dir "$2"); check_packages "$3" ;;
 kconfig) [ $# = 1 ] || usage; check_kconfig ;;
 series) shift; check_series "$@" ;;
 *) usage ;;

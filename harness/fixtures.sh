@@ -30,7 +30,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 use_build_dir
 name=${1:?usage: fixtures.sh NAME}
-obj=$BUILD/$name
+obj=$(obj_dir "$name")
 out=$obj/fixtures
 [ -d "$obj/modinst/lib/modules" ] || die "$obj has no installed modules: run 'make kernel CONFIG=$name'"
 # The packaging targets relink vmlinux without installing modules again.

@@ -7,6 +7,52 @@ root=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 die() { echo "harness: error: $*" >&2; exit 1; }
 info() { echo "harness: $*" >&2; }
 
+# The target architecture: ARCH as make takes it (default x86_64), kept in
+# HARNESS_ARCH for the scripts this one runs.  ARCH itself is unset, so
+# that no make but kmake's (tools/module-hashes, nolibc) builds for it.
+case ${ARCH:-${HARNESS_ARCH:-x86_64}} in
+x86_64|x86|amd64) HARNESS_ARCH=x86_64 ;;
+arm64|aarch64) HARNESS_ARCH=arm64 ;;
+riscv|riscv64) HARNESS_ARCH=riscv ;;
+arm|armhf) HARNESS_ARCH=arm ;;
+s390|s390x) HARNESS_ARCH=s390 ;;
+*) die "ARCH=${ARCH:-$HARNESS_ARCH}: the harness builds x86_64, arm64, riscv, arm (ARMv7) and s390" ;;
+esac
+export HARNESS_ARCH
+unset ARCH
+# What differs between them: the kernel image (in the build directory),
+# Debian's name of the architecture and the triplet of the guest's
+# programs, QEMU (its TCG machine and CPU, the console's name: none where
+# the kernel finds it itself), the Rust toolchain where the stable one
+# is too old for the tree (rustup's name, RUSTUP_TOOLCHAIN).
+arch_rust_toolchain=
+case $HARNESS_ARCH in
+x86_64)	arch_image=arch/x86/boot/bzImage arch_deb=amd64 arch_triplet=x86_64-linux-gnu
+	arch_qemu=(qemu-system-x86_64 -cpu max) arch_console=ttyS0 ;;
+arm64)	arch_image=arch/arm64/boot/Image arch_deb=arm64 arch_triplet=aarch64-linux-gnu
+	arch_qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57) arch_console=ttyAMA0 ;;
+riscv)	arch_image=arch/riscv/boot/Image arch_deb=riscv64 arch_triplet=riscv64-linux-gnu
+	arch_qemu=(qemu-system-riscv64 -M virt -bios default) arch_console=ttyS0 ;;
+arm)	arch_image=arch/arm/boot/zImage arch_deb=armhf arch_triplet=arm-linux-gnueabihf
+	arch_qemu=(qemu-system-arm -M virt -cpu cortex-a15) arch_console=ttyAMA0 ;;
+s390)	arch_image=arch/s390/boot/bzImage arch_deb=s390x arch_triplet=s390x-linux-gnu
+	arch_qemu=(qemu-system-s390x -M s390-ccw-virtio -cpu max) arch_console=
+	# 7.3 wants rustc 1.96 for s390 (scripts/min-tool-version.sh).
+	arch_rust_toolchain=1.96.0 ;;
+esac
+
+# obj_dir NAME: the build directory of configuration NAME: $BUILD/NAME for
+# x86_64, $BUILD/ARCH/NAME for the others; obj_subdir NAME: the same
+# relative to $BUILD.
+obj_subdir() {
+	if [ "$HARNESS_ARCH" = x86_64 ]; then
+		echo "$1"
+	else
+		echo "$HARNESS_ARCH/$1"
+	fi
+}
+obj_dir() { echo "$BUILD/$(obj_subdir "$1")"; }
+
 # use_build_dir: BUILD (default build/), created, made absolute and exported.
 use_build_dir() {
 	mkdir -p "${BUILD:=$root/build}"
@@ -20,7 +66,7 @@ use_build_dir() {
 # CC="ccache ...": CC and HOSTCC stay one program, as the packaging scripts
 # expect (install-extmod-build rebuilds host programs when they differ).
 kmake() {
-	local src=$1 obj=$2 tc=() path=$PATH maps=()
+	local src=$1 obj=$2 tc=() path=$PATH envs=()
 	shift 2
 	case ${KERNEL_TOOLCHAIN:-llvm} in
 	llvm)	tc=(LLVM=-19) ;;
@@ -34,7 +80,7 @@ kmake() {
 	if [ "${REPRODUCIBLE_PATHS:-0}" = 1 ] || [ -f "$obj/.harness-path-maps" ]; then
 		local s o
 		s=$(realpath "$src") o=$(realpath -m "$obj")
-		maps=("KCFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
+		envs=("KCFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
 		      "KAFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
 		      "KRUSTFLAGS=--remap-path-prefix=$s/= --remap-path-prefix=$o=. --remap-path-scope=object")
 	fi
@@ -48,14 +94,17 @@ kmake() {
 	local extra
 	extra=$(extra_modules "$obj")
 	[ -z "$extra" ] || tc+=("MODULE_HASHES_EXTRA=$extra")
-	PATH=$path env "${maps[@]}" make -s -C "$src" O="$obj" ARCH=x86_64 "${tc[@]}" "$@"
+	# The Rust toolchain of the architecture, where not the default.
+	[ -z "$arch_rust_toolchain" ] || envs+=("RUSTUP_TOOLCHAIN=$arch_rust_toolchain")
+	PATH=$path env "${envs[@]}" make -s -C "$src" O="$obj" ARCH="$HARNESS_ARCH" "${tc[@]}" "$@"
 }
 
-# config_fragments NAME [--no-base]: configs/base.config (not with --no-base)
-# and configs/PART.config for each '+'-joined PART of NAME (debian/cloud-amd64).
+# config_fragments NAME [--no-base]: configs/base.config and
+# configs/arch/ARCH.config (not with --no-base) and configs/PART.config for
+# each '+'-joined PART of NAME (debian/cloud-amd64).
 config_fragments() {
 	local part parts
-	[ "${2:-}" = --no-base ] || echo "$root/configs/base.config"
+	[ "${2:-}" = --no-base ] || echo "$root/configs/base.config" "$root/configs/arch/$HARNESS_ARCH.config" | tr ' ' '\n'
 	IFS=+ read -r -a parts <<< "$1"
 	for part in "${parts[@]}"; do
 		[ -n "$part" ] && [ -f "$root/configs/$part.config" ] && [ "$part" != base ] ||
@@ -70,11 +119,16 @@ check_toolchain() {
 	local tool missing=()
 	for tool in clang-19 ld.lld-19 llvm-nm-19 llvm-ar-19 llvm-objcopy-19 \
 		    rustc cargo bindgen make flex bison bc cpio xz zstd perl \
-		    qemu-system-x86_64 busybox gcc; do
+		    "${arch_qemu[0]}" busybox gcc; do
 		command -v "$tool" >/dev/null || missing+=("$tool")
 	done
-	[ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/core" ] ||
-		missing+=("rust-src (rustup component add rust-src)")
+	if [ -n "$arch_rust_toolchain" ]; then
+		[ -d "$(RUSTUP_TOOLCHAIN=$arch_rust_toolchain rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/core" ] ||
+			missing+=("Rust $arch_rust_toolchain with rust-src (rustup toolchain install $arch_rust_toolchain --component rust-src)")
+	else
+		[ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/core" ] ||
+			missing+=("rust-src (rustup component add rust-src)")
+	fi
 	for tool in /usr/include/libelf.h /usr/include/openssl/ssl.h; do
 		[ -f "$tool" ] || missing+=("$tool")
 	done
@@ -88,13 +142,13 @@ check_sha256() {
 	[ "$got" = "$2" ] || { info "$1: sha256 $got, expected $2"; return 1; }
 }
 
-# apt_download DIR SUITE PACKAGE=VERSION: download one Debian package into
-# DIR through a private apt configuration in DIR/apt (sources list naming
-# SUITE, lists, cache, status; the system's Debian keyring): the system's
-# apt sources are never touched.  The mirror is DEBIAN_MIRROR or the one
-# the system uses for Debian's main archive.
+# apt_download DIR SUITE PACKAGE[=VERSION]...: download Debian packages
+# (of APT_ARCH, default amd64) into DIR through a private apt configuration
+# in DIR/apt (sources list naming SUITE, lists, cache, status; the system's
+# Debian keyring): the system's apt sources are never touched.  The mirror
+# is DEBIAN_MIRROR or the one the system uses for Debian's main archive.
 apt_download() {
-	local dir=$1 suite=$2 package=$3 apt=$1/apt mirror=${DEBIAN_MIRROR:-} opts
+	local dir=$1 suite=$2 package=${*:3} apt=$1/apt mirror=${DEBIAN_MIRROR:-} opts
 	command -v apt-get >/dev/null || die "apt-get is needed to download $package"
 	[ -n "$mirror" ] || mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
 		awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
@@ -106,12 +160,51 @@ apt_download() {
 	opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts="$apt/sources.list.d"
 	      -o Dir::Etc::Preferences="$apt/preferences" -o Dir::Etc::PreferencesParts="$apt/preferences.d"
 	      -o Dir::State::Lists="$apt/lists" -o Dir::State::status="$apt/status" -o Dir::Cache="$apt/cache"
-	      -o APT::Architecture=amd64 -o Acquire::Languages=none -o APT::Sandbox::User=root)
+	      -o APT::Architecture="${APT_ARCH:-amd64}" -o Acquire::Languages=none -o APT::Sandbox::User=root)
 	info "updating private apt lists for $suite from $mirror"
 	apt-get -q "${opts[@]}" update >&2 || die "apt-get update of $suite failed (see above)"
 	info "downloading $package"
-	(cd "$dir" && apt-get -q "${opts[@]}" download "$package") >&2 ||
+	(cd "$dir" && apt-get -q "${opts[@]}" download "${@:3}") >&2 ||
 		die "apt-get download $package failed (see above)"
+}
+
+# guest_modload OUT: the selftest's modload helper, static, for the target
+# architecture: clang with the kernel's own C library for such programs
+# (tools/include/nolibc) and the tree's UAPI headers, so that it needs no
+# C library or cross compiler of the target.  Both installed once into
+# $BUILD/tools/nolibc-ARCH, with make O=: the source tree stays clean.
+guest_modload() {
+	local src=$BUILD/src dir=$BUILD/tools/nolibc-$HARNESS_ARCH
+	if ! [ -f "$dir/.done" ] || [ "$src/Makefile" -nt "$dir/.done" ]; then
+		rm -rf "$dir"
+		make -s -C "$src" O="$dir/obj" ARCH="$HARNESS_ARCH" LLVM=-19 \
+			INSTALL_HDR_PATH="$dir/sysroot" headers_install >&2 &&
+		make -s -C "$src/tools/include/nolibc" OUTPUT="$dir/" headers >&2 ||
+			die "cannot install nolibc and the UAPI headers for $HARNESS_ARCH"
+		touch "$dir/.done"
+	fi
+	clang-19 --target="$arch_triplet" -static -nostdlib -nostdinc -ffreestanding \
+		-fno-stack-protector -Os -Wall -fuse-ld=lld -I"$dir/sysroot/include" -include nolibc.h \
+		-o "$1" "$root/tools/testing/selftests/module/modload.c" ||
+		die "cannot build the modload helper for $HARNESS_ARCH"
+}
+
+# guest_userland: a directory with Debian's busybox-static, xz and zstd of
+# the target architecture and the libraries of the last two (trixie, the
+# first release with riscv64), downloaded once into $BUILD/dl; for the
+# guests of every architecture but the host's own.
+guest_userland() {
+	local dir=$BUILD/dl/guest-$arch_deb deb
+	if ! [ -f "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir/debs"
+		(APT_ARCH=$arch_deb apt_download "$dir/debs" trixie busybox-static xz-utils zstd \
+			libc6 liblzma5 libzstd1 liblz4-1 zlib1g) || return 1
+		for deb in "$dir"/debs/*.deb; do
+			dpkg-deb -x "$deb" "$dir/root" || return 1
+		done
+		touch "$dir/.done"
+	fi
+	echo "$dir/root"
 }
 
 # decompress FILE: the module FILE (.ko, .ko.zst, .ko.xz, .ko.gz) as ELF.

@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what the harness needs on Debian 12 or newer, quickly when it is
-# all there: LLVM 19, QEMU, busybox-static, the kernel's build dependencies,
-# the tools of the packaging targets and mmdebstrap (make check-debian),
-# rust-src (rustup), bindgen-cli (cargo).  As root or with sudo.
+# all there: LLVM 19, QEMU (x86_64, and arm64, arm, riscv64 and s390x for
+# ARCH=), busybox-static, the kernel's build dependencies, the tools of the
+# packaging targets and mmdebstrap (make check-debian), rust-src (rustup),
+# the Rust toolchain that s390 needs (rustup), bindgen-cli (cargo).  As
+# root or with sudo.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 BINDGEN_VERSION=0.73.2
-packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 busybox-static
+packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 qemu-system-arm qemu-system-misc
+	  busybox-static
 	  dwarves ccache bc flex bison libelf-dev libdw-dev libssl-dev libc6-dev gcc make
 	  cpio xz-utils zstd gzip file git rsync kmod python3 perl openssl
 	  python3-ply python3-git python3-sphinx
@@ -41,6 +44,17 @@ if ! [ -d "$sysroot/lib/rustlib/src/rust/library/core" ]; then
 	info "adding the rust-src component"
 	rustup component add rust-src
 fi
+# Every architecture's toolchain (lib.sh), also when this run builds only
+# one: check_toolchain checks the one it builds.
+for arch in x86_64 arm64 riscv arm s390; do
+	toolchain=$(ARCH=$arch bash -c '. "$1/lib.sh"; echo "$arch_rust_toolchain"' - "$here")
+	[ -n "$toolchain" ] || continue
+	RUSTUP_TOOLCHAIN=$toolchain rustc --version >/dev/null 2>&1 &&
+	[ -d "$(RUSTUP_TOOLCHAIN=$toolchain rustc --print sysroot)/lib/rustlib/src/rust/library/core" ] && continue
+	command -v rustup >/dev/null || die "Rust $toolchain is needed (ARCH=$arch) and rustup is not there to install it"
+	info "installing Rust $toolchain with rust-src (ARCH=$arch)"
+	rustup toolchain install "$toolchain" --profile minimal --component rust-src
+done
 if ! command -v bindgen >/dev/null; then
 	info "installing bindgen-cli $BINDGEN_VERSION"
 	cargo install --locked "bindgen-cli@$BINDGEN_VERSION"

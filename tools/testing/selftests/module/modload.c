@@ -14,6 +14,10 @@
  *
  * Prints "loaded" or "error <ERRNO-NAME>" and exits 0 on success, 1 when
  * the kernel refused the module, 2 on a usage or I/O error.
+ *
+ * It builds with a C library or with tools/include/nolibc (a test guest of
+ * another architecture, without its C library), hence the system calls by
+ * their __NR_ numbers, which both have.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +78,7 @@ int main(int argc, char **argv)
 	}
 
 	if (strcmp(argv[1], "finit") == 0) {
-		ret = syscall(SYS_finit_module, fd, params, flags);
+		ret = syscall(__NR_finit_module, fd, params, flags);
 	} else if (strcmp(argv[1], "init") == 0) {
 		struct stat st;
 		size_t done = 0;
@@ -100,7 +104,7 @@ int main(int argc, char **argv)
 			}
 			done += n;
 		}
-		ret = syscall(SYS_init_module, image, done, params);
+		ret = syscall(__NR_init_module, image, done, params);
 		free(image);
 	} else {
 		return print_usage();
