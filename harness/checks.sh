@@ -168,7 +168,11 @@ check_installed() {
 		die "modules_install ${other[*]} installed other files than the build hashed"
 	info "modules_install ${same[*]:-without INSTALL_MOD_STRIP} and ${other[*]}: the modules vmlinux knows, a note for the latter"
 
-	kmake "$src" "$obj" -j"$jobs" CFLAGS_MODULE=-fno-optimize-sibling-calls modules > /dev/null
+	# The C modules rebuilt with their compiler's command line recorded in
+	# a section of their own: other bytes on every architecture and
+	# compiler (-fno-optimize-sibling-calls, used before, is already the
+	# default where FRAME_POINTER is, as on arm64).
+	kmake "$src" "$obj" -j"$jobs" CFLAGS_MODULE=-frecord-gcc-switches modules > /dev/null
 	! install_with "$tmp/stale" || die "modules_install installed modules rebuilt after vmlinux"
 	grep -q "\.ko.*: not the module whose digest .*run 'make'" "$tmp/stale.log" ||
 		{ cat "$tmp/stale.log"; die "the modules_install failure does not name a stale module"; }
