@@ -22,9 +22,9 @@ export HARNESS_ARCH
 unset ARCH
 # What differs between them: the kernel image (in the build directory),
 # Debian's name of the architecture and the triplet of the guest's
-# programs, QEMU (its TCG machine and CPU, the console's name: none where
-# the kernel finds it itself), the Rust toolchain where the stable one
-# is too old for the tree (rustup's name, RUSTUP_TOOLCHAIN).
+# programs, QEMU (its TCG machine and CPU), the console, and the Rust
+# toolchain where the stable one is too old for the tree (rustup's name,
+# RUSTUP_TOOLCHAIN).
 arch_rust_toolchain=
 case $HARNESS_ARCH in
 x86_64)	arch_image=arch/x86/boot/bzImage arch_deb=amd64 arch_triplet=x86_64-linux-gnu
@@ -36,7 +36,7 @@ riscv)	arch_image=arch/riscv/boot/Image arch_deb=riscv64 arch_triplet=riscv64-li
 arm)	arch_image=arch/arm/boot/zImage arch_deb=armhf arch_triplet=arm-linux-gnueabihf
 	arch_qemu=(qemu-system-arm -M virt -cpu cortex-a15) arch_console=ttyAMA0 ;;
 s390)	arch_image=arch/s390/boot/bzImage arch_deb=s390x arch_triplet=s390x-linux-gnu
-	arch_qemu=(qemu-system-s390x -M s390-ccw-virtio -cpu max) arch_console=
+	arch_qemu=(qemu-system-s390x -M s390-ccw-virtio -cpu max) arch_console=ttysclp0
 	# 7.3 wants rustc 1.96 for s390 (scripts/min-tool-version.sh).
 	arch_rust_toolchain=1.96.0 ;;
 esac

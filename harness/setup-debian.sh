@@ -50,10 +50,11 @@ for arch in x86_64 arm64 riscv arm s390; do
 	toolchain=$(ARCH=$arch bash -c '. "$1/lib.sh"; echo "$arch_rust_toolchain"' - "$here")
 	[ -n "$toolchain" ] || continue
 	RUSTUP_TOOLCHAIN=$toolchain rustc --version >/dev/null 2>&1 &&
+	RUSTUP_TOOLCHAIN=$toolchain rustfmt --version >/dev/null 2>&1 &&
 	[ -d "$(RUSTUP_TOOLCHAIN=$toolchain rustc --print sysroot)/lib/rustlib/src/rust/library/core" ] && continue
 	command -v rustup >/dev/null || die "Rust $toolchain is needed (ARCH=$arch) and rustup is not there to install it"
-	info "installing Rust $toolchain with rust-src (ARCH=$arch)"
-	rustup toolchain install "$toolchain" --profile minimal --component rust-src
+	info "installing Rust $toolchain with rust-src and rustfmt (bindgen runs it) (ARCH=$arch)"
+	rustup toolchain install "$toolchain" --profile minimal --component rust-src --component rustfmt
 done
 if ! command -v bindgen >/dev/null; then
 	info "installing bindgen-cli $BINDGEN_VERSION"
