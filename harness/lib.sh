@@ -190,20 +190,34 @@ guest_modload() {
 }
 
 # guest_userland: a directory with Debian's busybox-static, xz and zstd of
-# the target architecture and the libraries of the last two (trixie, the
-# first release with riscv64), downloaded once into $BUILD/dl; for the
-# guests of every architecture but the host's own.
+# the target architecture and the libraries of the last two, downloaded
+# once into $BUILD/dl; for the guests of every architecture but the host's
+# own.  From trixie (the first release with riscv64), else from bookworm
+# (mirrors that lack trixie's updates for an architecture: s390x here).
 guest_userland() {
-	local dir=$BUILD/dl/guest-$arch_deb deb
+	local dir=$BUILD/dl/guest-$arch_deb deb suite d
+	local packages=(busybox-static xz-utils zstd libc6 liblzma5 libzstd1 liblz4-1 zlib1g)
 	if ! [ -f "$dir/.done" ]; then
-		rm -rf "$dir" && mkdir -p "$dir/debs"
-		(APT_ARCH=$arch_deb apt_download "$dir/debs" trixie busybox-static xz-utils zstd \
-			libc6 liblzma5 libzstd1 liblz4-1 zlib1g) || return 1
+		for suite in trixie bookworm; do
+			rm -rf "$dir" && mkdir -p "$dir/debs"
+			(APT_ARCH=$arch_deb apt_download "$dir/debs" $suite "${packages[@]}") && break
+			info "warning: no $arch_deb userland from $suite (see above)"
+			suite=
+		done
+		[ -n "$suite" ] || return 1
 		for deb in "$dir"/debs/*.deb; do
 			dpkg-deb -x "$deb" "$dir/root" || return 1
 		done
-		touch "$dir/.done"
+		# Merged into /usr as trixie's packages are (bookworm's put
+		# busybox in /bin and libc in /lib).
+		for d in bin sbin lib; do
+			[ -d "$dir/root/$d" ] && ! [ -L "$dir/root/$d" ] || continue
+			mkdir -p "$dir/root/usr/$d"
+			cp -a "$dir/root/$d/." "$dir/root/usr/$d/" && rm -rf "${dir:?}/root/$d" || return 1
+		done
+		echo "$suite" > "$dir/.done"
 	fi
+	info "guest userland: Debian $(cat "$dir/.done") $arch_deb"
 	echo "$dir/root"
 }
 

@@ -181,11 +181,13 @@ size_of() {
 	wc -c < "$1" | tr -d ' '
 }
 
-# le FILE OFFSET SIZE: the little-endian unsigned integer at OFFSET.
-le() {
-	od -An -tu1 -v -j "$2" -N "$3" "$1" |
-		awk 'BEGIN { m = 1 } { for (i = 1; i <= NF; i++) { v += $i * m; m *= 256 } }
-		     END { printf "%d\n", v }'
+# uint FILE OFFSET SIZE [BIG]: the unsigned integer at OFFSET, little-endian
+# (as the table of /sys/kernel/module_hashes on every architecture), or
+# big-endian when BIG is 1 (the ELF files of a big-endian architecture).
+uint() {
+	od -An -tu1 -v -j "$2" -N "$3" "$1" | awk -v big="${4:-0}" '
+		{ for (i = 1; i <= NF; i++) b[n++] = $i }
+		END { for (i = 0; i < n; i++) v = v * 256 + b[big ? i : n - 1 - i]; printf "%d\n", v }'
 }
 
 # flip_byte FILE OFFSET: invert one byte of FILE in place.
@@ -250,26 +252,37 @@ unpack() {
 }
 
 # section_middle FILE NAME: the offset of the middle of the ELF section
-# NAME of FILE (64-bit little-endian ELF), where a flipped byte changes
-# the file but not what the loader does with it.
+# NAME of FILE (ELF of either class and byte order), where a flipped byte
+# changes the file but not what the loader does with it.
 section_middle() {
-	[ "$(od -An -tu1 -j 4 -N 2 "$1" | tr -d ' ')" = 21 ] || return 1
-	sm_shoff=$(le "$1" 40 8)
-	sm_es=$(le "$1" 58 2)
-	sm_num=$(le "$1" 60 2)
-	sm_strndx=$(le "$1" 62 2)
+	# e_ident: the class (1: 32-bit, 2: 64-bit), the byte order (1:
+	# little-endian, 2: big-endian).
+	sm_class=$(uint "$1" 4 1)
+	sm_big=$(($(uint "$1" 5 1) - 1))
+	case $sm_class$sm_big in
+	10) sm_shoff=$(uint "$1" 32 4) sm_at=46 sm_w=4 ;;
+	20) sm_shoff=$(uint "$1" 40 8) sm_at=58 sm_w=8 ;;
+	11) sm_shoff=$(uint "$1" 32 4 1) sm_at=46 sm_w=4 ;;
+	21) sm_shoff=$(uint "$1" 40 8 1) sm_at=58 sm_w=8 ;;
+	*) return 1 ;;
+	esac
+	sm_es=$(uint "$1" $sm_at 2 $sm_big)
+	sm_num=$(uint "$1" $((sm_at + 2)) 2 $sm_big)
+	sm_strndx=$(uint "$1" $((sm_at + 4)) 2 $sm_big)
 	[ "$sm_num" -gt 0 ] && [ "$sm_strndx" -lt "$sm_num" ] || return 1
-	# One line per section: name offset, file offset, size.
-	od -An -tu1 -v -j "$sm_shoff" -N $((sm_num * sm_es)) "$1" | awk -v es="$sm_es" '
-		function le(o, n,   v, i) {
-			for (i = n - 1; i >= 0; i--)
-				v = v * 256 + b[o + i]
+	# One line per section: name offset, file offset, size (sh_offset
+	# and sh_size are words, at 16 or 24).
+	od -An -tu1 -v -j "$sm_shoff" -N $((sm_num * sm_es)) "$1" |
+	awk -v es="$sm_es" -v w="$sm_w" -v big="$sm_big" '
+		function uint(o, n,   v, i) {
+			for (i = 0; i < n; i++)
+				v = v * 256 + b[big ? o + i : o + n - 1 - i]
 			return v
 		}
 		{ for (i = 1; i <= NF; i++) b[nb++] = $i }
 		END {
 			for (o = 0; o + es <= nb; o += es)
-				printf "%d %d %d\n", le(o, 4), le(o + 24, 8), le(o + 32, 8)
+				printf "%d %d %d\n", uint(o, 4), uint(o + 8 + 2 * w, w), uint(o + 8 + 3 * w, w)
 		}' > "$work/sections"
 	set -- "$1" "$2" $(sed -n "$((sm_strndx + 1))p" "$work/sections")
 	[ $# = 5 ] || return 1
@@ -773,7 +786,7 @@ if ! has MODULE_HASHES; then
 	ktap_test_skip "$desc: no CONFIG_MODULE_HASHES"
 else
 	header=$(od -An -v -tx1 -N 24 "$view" | tr -d ' \n')
-	count=$(od -An -tu4 -j 16 -N 4 "$view" | tr -d ' ')
+	count=$(uint "$view" 16 4)
 	od -An -v -tx1 -j 24 -N $((count * 32)) "$view" | tr -d ' \n' | fold -w 64 > "$work/view"
 	echo >> "$work/view"
 	known=$(sha256sum "$work/c.ko" | cut -d' ' -f1)
