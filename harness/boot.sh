@@ -70,6 +70,14 @@ else
 	[ -n "$interpreter" ] || die "$userland/usr/bin/xz names no program interpreter"
 	mkdir -p "$stage$(dirname "$interpreter")"
 	cp -L "$userland/usr/lib/$arch_triplet/${interpreter##*/}" "$stage$interpreter"
+	# Every library they need is there, or the selftest finds no
+	# compressor that runs (trixie's libzstd needs libxxhash).
+	for f in "$stage/usr/bin/xz" "$stage/usr/bin/zstd" "$stage/usr/lib/$arch_triplet"/*.so*; do
+		for lib in $(llvm-readelf-19 -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[ -e "$stage/usr/lib/$arch_triplet/$lib" ] ||
+				die "the guest's ${f#"$stage"} needs $lib, which guest_userland (lib.sh) does not download"
+		done
+	done
 fi
 cp "$here/guest/init" "$stage/init"
 cp -r "$here/guest/tests" "$stage/tests/module-hashes"

@@ -196,8 +196,8 @@ guest_modload() {
 # (mirrors that lack trixie's updates for an architecture: s390x here).
 guest_userland() {
 	local dir=$BUILD/dl/guest-$arch_deb deb suite d
-	local packages=(busybox-static xz-utils zstd libc6 liblzma5 libzstd1 liblz4-1 zlib1g)
-	if ! [ -f "$dir/.done" ]; then
+	local packages=(busybox-static xz-utils zstd libc6 liblzma5 libzstd1 liblz4-1 zlib1g libxxhash0)
+	if [ "$(cut -d' ' -f2- "$dir/.done" 2>/dev/null)" != "${packages[*]}" ]; then
 		for suite in trixie bookworm; do
 			rm -rf "$dir" && mkdir -p "$dir/debs"
 			(APT_ARCH=$arch_deb apt_download "$dir/debs" $suite "${packages[@]}") && break
@@ -215,9 +215,9 @@ guest_userland() {
 			mkdir -p "$dir/root/usr/$d"
 			cp -a "$dir/root/$d/." "$dir/root/usr/$d/" && rm -rf "${dir:?}/root/$d" || return 1
 		done
-		echo "$suite" > "$dir/.done"
+		echo "$suite ${packages[*]}" > "$dir/.done"
 	fi
-	info "guest userland: Debian $(cat "$dir/.done") $arch_deb"
+	info "guest userland: Debian $(cut -d' ' -f1 "$dir/.done") $arch_deb"
 	echo "$dir/root"
 }
 
