@@ -15,7 +15,8 @@
 #                 clearly and leave vmlinux alone
 # relink NAME     build.sh again after the packaging targets: vmlinux linked
 #                 again, the external modules not built again; then boot
-# kconfig         without rustc, hashes-only+force enforces with MODULE_SIG
+# kconfig         without rustc, hashes-only+force enforces with MODULE_SIG;
+#                 loongarch (Rust, untested) is not offered MODULE_HASHES
 # paths NAME      no object, module (external ones too) or vmlinux of a
 #                 build with debug information names its source or build
 #                 directory
@@ -236,6 +237,16 @@ check_kconfig() {
 	olddefconfig_gives "without rustc" RUSTC=/nonexistent/rustc RUST= MODULE_HASHES= \
 		MODULE_SIG=y MODULE_AUTH=y MODULE_SIG_FORCE=y
 	info "without rustc: MODULE_SIG takes over, MODULE_SIG_FORCE stays: modules are still authenticated"
+	# An architecture with Rust that MODULE_HASHES is not tested on (README,
+	# "Architectures"): Kconfig does not offer it there.
+	local l=$tmp/loongarch
+	mkdir -p "$l"
+	make -s -C "$src" O="$l" ARCH=loongarch LLVM=-19 tinyconfig > /dev/null
+	"$src/scripts/config" --file "$l/.config" -e MODULES -e RUST -e MODULE_HASHES
+	make -s -C "$src" O="$l" ARCH=loongarch LLVM=-19 olddefconfig > /dev/null
+	grep -qx CONFIG_RUST=y "$l/.config" || die "loongarch without RUST: this check would prove nothing"
+	! grep -q '^CONFIG_MODULE_HASHES=' "$l/.config" || die "loongarch, not tested here, is offered MODULE_HASHES"
+	info "loongarch (Rust, not tested here): RUST, and no MODULE_HASHES"
 }
 
 # The packaging targets build again with a build version of their own:
