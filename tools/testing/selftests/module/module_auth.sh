@@ -187,7 +187,11 @@ size_of() {
 uint() {
 	od -An -tu1 -v -j "$2" -N "$3" "$1" | awk -v big="${4:-0}" '
 		{ for (i = 1; i <= NF; i++) b[n++] = $i }
-		END { for (i = 0; i < n; i++) v = v * 256 + b[big ? i : n - 1 - i]; printf "%d\n", v }'
+		END {
+			for (i = 0; i < n; i++)
+				v = v * 256 + b[big ? i : n - 1 - i]
+			printf "%d\n", v
+		}'
 }
 
 # flip_byte FILE OFFSET: invert one byte of FILE in place.
@@ -282,7 +286,8 @@ section_middle() {
 		{ for (i = 1; i <= NF; i++) b[nb++] = $i }
 		END {
 			for (o = 0; o + es <= nb; o += es)
-				printf "%d %d %d\n", uint(o, 4), uint(o + 8 + 2 * w, w), uint(o + 8 + 3 * w, w)
+				printf "%d %d %d\n", uint(o, 4),
+					uint(o + 8 + 2 * w, w), uint(o + 8 + 3 * w, w)
 		}' > "$work/sections"
 	set -- "$1" "$2" $(sed -n "$((sm_strndx + 1))p" "$work/sections")
 	[ $# = 5 ] || return 1
