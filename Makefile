@@ -18,7 +18,8 @@
 #   make tree                  materialise build/src: base + patches + overlay
 #   make export                regenerate patches/ and the overlay from build/src
 #   make kernel CONFIG=<name>  build configs/<name>.config into build/<name>/
-#   make qemu CONFIG=<name>    boot it and run the guest tests
+#                              [ARCH=arm64|riscv|arm|s390: into build/<arch>/<name>/]
+#   make qemu CONFIG=<name>    boot it and run the guest tests [ARCH=...]
 #                              [APPEND="..."] [INTERACTIVE=1] [QEMU_TIMEOUT=s]
 #   make series                write build/series/ (git format-patch, git am-able)
 #   make repro [CONFIG=<name>] build twice in different directories, compare bit for bit
@@ -29,7 +30,8 @@
 #
 # Variables: LINUX_TARBALL=<tarball> or LINUX_SRC=<tree or git checkout>
 # instead of the pinned Debian source; BUILD=<dir> (default build);
-# JOBS=<n>; CCACHE=0.
+# JOBS=<n>; CCACHE=0; ONLY=<regex> (check, check-full: only the rows whose
+# names match).
 
 CONFIG ?= hashes
 BUILD ?= $(CURDIR)/build

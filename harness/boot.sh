@@ -73,7 +73,8 @@ else
 	# Every library they need is there, or the selftest finds no
 	# compressor that runs (trixie's libzstd needs libxxhash).
 	for f in "$stage/usr/bin/xz" "$stage/usr/bin/zstd" "$stage/usr/lib/$arch_triplet"/*.so*; do
-		for lib in $(llvm-readelf-19 -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		dynamic=$(llvm-readelf-19 -d "$f") || die "llvm-readelf cannot read $f"
+		for lib in $(sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' <<< "$dynamic"); do
 			[ -e "$stage/usr/lib/$arch_triplet/$lib" ] ||
 				die "the guest's ${f#"$stage"} needs $lib, which guest_userland (lib.sh) does not download"
 		done

@@ -18,11 +18,12 @@
 # of Documentation/kbuild/reproducible-builds.rst (kmake in lib.sh).
 #
 # SRC defaults to $BUILD/src (synced from patches/ first), OBJ to
-# $BUILD/NAME.  Without TARGETs: make all, with
-# CONFIG_MODULE_HASHES_EXTRA_SLOTS the external modules of
-# build_extra_modules (lib.sh) and make MODULE_HASHES_EXTRA=..., then
-# modules_install into OBJ/modinst (not with --base).  Environment: BUILD,
-# JOBS, CCACHE, KERNEL_TOOLCHAIN (lib.sh), and what tree.sh takes.
+# $BUILD/NAME ($BUILD/ARCH/NAME for another ARCH than x86_64, lib.sh).
+# Without TARGETs: make all, with CONFIG_MODULE_HASHES_EXTRA_SLOTS the
+# external modules of build_extra_modules (lib.sh) and make
+# MODULE_HASHES_EXTRA=..., then modules_install into OBJ/modinst (not with
+# --base).  Environment: ARCH, BUILD, JOBS, CCACHE, KERNEL_TOOLCHAIN
+# (lib.sh), and what tree.sh takes.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -10,13 +10,20 @@
 # build failed is skipped; every other row runs even when an earlier one
 # failed, and the exit status says whether any failed.  A boot passes on
 # ktap.py's verdict of its KTAP (boot.sh).  ONLY=REGEX (make ONLY=...)
-# runs only the rows whose names match it (bash =~), for one part of a run.
+# runs only the rows whose names match it (bash =~: escape the '+' of
+# configuration names), for one part of a run.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 cd "$root"
 use_build_dir
+# Each row says its architecture (on_arch); ARCH= would move the x86_64
+# rows to another one under their names.
+[ "$HARNESS_ARCH" = x86_64 ] ||
+	die "check.sh runs every architecture itself (ARCH=$HARNESS_ARCH given); choose rows with ONLY="
+# A regular expression that bash can use (status 2: it cannot).
+[[ x =~ ${ONLY:-} ]]; [ $? != 2 ] || die "ONLY='$ONLY' is not a regular expression (bash =~)"
 run=${1:-check}
 declare -A broken=()
 
@@ -42,7 +49,7 @@ matrix() { # [extra=APPEND] matrix WHEN CONFIG MODE...
 # booted through the loading-policy matrix for ARCH (lib.sh) as for x86_64,
 # KUnit too where CONFIG has it (hashes).
 on_arch() {
-	local when=$1 c b
+	local when=$1 c b saved=$HARNESS_ARCH
 	export HARNESS_ARCH=$2
 	for c in "${@:3}"; do
 		b=$(obj_subdir "$c")
@@ -53,7 +60,7 @@ on_arch() {
 			suite "$when" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes "$c"
 		matrix "$when" "$c" "${boot_modes[@]}"
 	done
-	export HARNESS_ARCH=x86_64
+	export HARNESS_ARCH=$saved
 }
 distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/distro.config)
 	local c=$1 f
@@ -125,4 +132,6 @@ suite f - "Debian's configuration, packages and system (make check-debian)" "$he
 # objcopy with /dev/null as its output file replaces it, as root, with a
 # regular file (dump_section in lib.sh); nothing may do that again.
 suite c - "the host's /dev/null is still a character device" test -c /dev/null
+# A typo in ONLY, or a '+' not escaped, would otherwise pass with no row.
+[ ${#step_names[@]} -gt 0 ] || die "ONLY='${ONLY:-}' matches no row of make $run"
 step_summary "$run"

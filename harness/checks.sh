@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host-side checks of a built configuration NAME ($BUILD/NAME, build.sh NAME):
+# Host-side checks of a built configuration NAME of ARCH (obj_dir in lib.sh,
+# build.sh NAME):
 # manifest NAME   modules.hashes is sha256sum of the installed modules, and
 #                 vmlinux's .module_hashes holds exactly its digests, sorted
 # installed NAME  NAME/modinst is compressed, stripped and verified as .config
@@ -364,7 +365,7 @@ check_series() {
 	config_fragments "$config" > /dev/null
 	check_toolchain
 	[ -z "$sync" ] || "$here/tree.sh" sync
-	wt=$dir/src obj=$dir/obj-$config
+	wt=$dir/src obj=$dir/$(obj_subdir "obj-$config")
 	mkdir -p "$obj"
 	mapfile -t commits < <(git -C "$src" rev-list --reverse "$range")
 	n=${#commits[@]}

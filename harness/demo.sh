@@ -15,7 +15,7 @@ for append in "module.sig_enforce=1 kunit.enable=0" "kunit.enable=0"; do
 	echo "In the guest ($config, kernel command line: $append):"
 	printf '  %-72s %s\n' "what was tried" "as expected?"
 	# The results of the guest's tests, nested in the runner's KTAP.
-	tr -d '\r' < "$BUILD/$config/qemu.log" |
+	tr -d '\r' < "$(obj_dir "$config")/qemu.log" |
 		sed -nE 's/^(# )+(not ok|ok) [0-9]+ (- )?(.*)/\2|\4/p' |
 		while IFS='|' read -r res what; do
 			printf '  %-72s %s\n' "$what" "$([ "$res" = ok ] && echo yes || echo NO)"

@@ -8,8 +8,10 @@ die() { echo "harness: error: $*" >&2; exit 1; }
 info() { echo "harness: $*" >&2; }
 
 # The target architecture: ARCH as make takes it (default x86_64), kept in
-# HARNESS_ARCH for the scripts this one runs.  ARCH itself is unset, so
-# that no make but kmake's (tools/module-hashes, nolibc) builds for it.
+# HARNESS_ARCH for the scripts this one runs.  ARCH itself is unset in the
+# environment; kmake gives the kernel's make its own ARCH=.  (Under make,
+# ARCH= also reaches the other makes through MAKEFLAGS: tools/module-hashes
+# does not use it, and nolibc's headers are every architecture's.)
 case ${ARCH:-${HARNESS_ARCH:-x86_64}} in
 x86_64|x86|amd64) HARNESS_ARCH=x86_64 ;;
 arm64|aarch64) HARNESS_ARCH=arm64 ;;
@@ -117,9 +119,14 @@ config_fragments() {
 # check_toolchain: die naming what a kernel build and a boot need but miss.
 check_toolchain() {
 	local tool missing=()
+	local guest=(busybox)
+	# Another architecture's guest gets Debian's programs (guest_userland).
+	[ "$HARNESS_ARCH" = x86_64 ] || guest=(apt-get dpkg-deb)
+	[ "${KERNEL_TOOLCHAIN:-llvm}" = llvm ] || [ "$HARNESS_ARCH" = x86_64 ] ||
+		die "KERNEL_TOOLCHAIN=$KERNEL_TOOLCHAIN builds x86_64 only (the host's GCC); ARCH=$HARNESS_ARCH needs LLVM"
 	for tool in clang-19 ld.lld-19 llvm-nm-19 llvm-ar-19 llvm-objcopy-19 \
 		    rustc cargo bindgen make flex bison bc cpio xz zstd perl \
-		    "${arch_qemu[0]}" busybox gcc; do
+		    "${arch_qemu[0]}" "${guest[@]}" gcc; do
 		command -v "$tool" >/dev/null || missing+=("$tool")
 	done
 	if [ -n "$arch_rust_toolchain" ]; then
@@ -174,14 +181,16 @@ apt_download() {
 # C library or cross compiler of the target.  Both installed once into
 # $BUILD/tools/nolibc-ARCH, with make O=: the source tree stays clean.
 guest_modload() {
-	local src=$BUILD/src dir=$BUILD/tools/nolibc-$HARNESS_ARCH
-	if ! [ -f "$dir/.done" ] || [ "$src/Makefile" -nt "$dir/.done" ]; then
+	local src=$BUILD/src dir=$BUILD/tools/nolibc-$HARNESS_ARCH key
+	# Installed again for another commit of the tree.
+	key=$(git -C "$src" rev-parse HEAD 2>/dev/null) || key=$(date +%s%N)
+	if [ "$(cat "$dir/.done" 2>/dev/null)" != "$key" ]; then
 		rm -rf "$dir"
 		make -s -C "$src" O="$dir/obj" ARCH="$HARNESS_ARCH" LLVM=-19 \
 			INSTALL_HDR_PATH="$dir/sysroot" headers_install >&2 &&
 		make -s -C "$src/tools/include/nolibc" OUTPUT="$dir/" headers >&2 ||
 			die "cannot install nolibc and the UAPI headers for $HARNESS_ARCH"
-		touch "$dir/.done"
+		echo "$key" > "$dir/.done"
 	fi
 	clang-19 --target="$arch_triplet" -static -nostdlib -nostdinc -ffreestanding \
 		-fno-stack-protector -Os -Wall -fuse-ld=lld -I"$dir/sysroot/include" -include nolibc.h \

@@ -275,7 +275,7 @@ section_middle() {
 	sm_strndx=$(uint "$1" $((sm_at + 4)) 2 $sm_big)
 	[ "$sm_num" -gt 0 ] && [ "$sm_strndx" -lt "$sm_num" ] || return 1
 	# One line per section: name offset, file offset, size (sh_offset
-	# and sh_size are words, at 16 or 24).
+	# and sh_size: words, from byte 16 or 24 of the section header).
 	od -An -tu1 -v -j "$sm_shoff" -N $((sm_num * sm_es)) "$1" |
 	awk -v es="$sm_es" -v w="$sm_w" -v big="$sm_big" '
 		function uint(o, n,   v, i) {
