@@ -38,6 +38,11 @@ suite() { # suite WHEN BUILD NAME COMMAND...
 boot() { # boot APPEND [boot.sh option...] CONFIG
 	APPEND=$1 "$here/boot.sh" "${@:2}"
 }
+kunit() { # kunit WHEN CONFIG: the boot that runs KUnit, whose suites must pass
+	local b
+	b=$(obj_subdir "$2")
+	suite "$1" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes "$2"
+}
 matrix() { # [extra=APPEND] matrix WHEN CONFIG MODE...
 	local when=$1 c=$2 b mode
 	b=$(obj_subdir "$c")
@@ -56,8 +61,7 @@ on_arch() {
 		suite "$when" "$b" "build $b" "$here/build.sh" "$c"
 		suite "$when" "$b" "$b: manifest and vmlinux table" "$here/checks.sh" manifest "$c"
 		suite "$when" "$b" "$b: installed modules on the host" "$here/checks.sh" installed "$c"
-		[ "$c" != hashes ] ||
-			suite "$when" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes "$c"
+		[ "$c" != hashes ] || kunit "$when" "$c"
 		matrix "$when" "$c" "${boot_modes[@]}"
 	done
 	export HARNESS_ARCH=$saved
@@ -92,7 +96,7 @@ suite c hashes "build hashes" "$here/build.sh" hashes
 suite c hashes "hashes: manifest and vmlinux table" "$here/checks.sh" manifest hashes
 suite c hashes "host tool: list and verify on the real build" cargo test --quiet -- --ignored
 suite c hashes "hashes: rm a .ko or edit its source, make" "$here/checks.sh" rebuild hashes
-suite c hashes "boot hashes: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes hashes
+kunit c hashes
 matrix c hashes "${boot_modes[@]}"
 suite c hashes-only "build hashes-only" "$here/build.sh" hashes-only
 suite c hashes-only "hashes-only: manifest and vmlinux table" "$here/checks.sh" manifest hashes-only

@@ -496,7 +496,7 @@ check_extra() {
 	# Over the install of the whole list: the others must go.
 	install_with "$tmp/one" || { cat "$tmp/one.log"; die "modules_install failed"; }
 	[ "$(find "$tmp"/one/lib/modules/*/updates -name '*.ko*' -printf '%f\n' | sed 's/\.ko.*//' | LC_ALL=C sort)" = \
-	  "$(sed 's|.*/||; s/\.o$//' "$first/modules.order" | LC_ALL=C sort)" ] ||
+	  "$(module_names "$first/modules.order")" ] ||
 		die "modules_install over an earlier one did not leave exactly the external modules of $first"
 	info "MODULE_HASHES_EXTRA=$first: the table holds in-tree + its modules, vmlinux changed in .module_hashes only, bzImage rebuilt; modules_install over the earlier one leaves exactly its modules"
 

@@ -52,7 +52,7 @@ rm "$c"
 # The guest learns from extras which external modules the table has.
 extras=
 [ ! -f "$obj/modules-extra/modules.order" ] ||
-	extras=$(sed 's|.*/||; s/\.o$//' "$obj/modules-extra/modules.order" | LC_ALL=C sort | tr '\n' ' ')
+	extras=$(module_names "$obj/modules-extra/modules.order" | tr '\n' ' ')
 echo $extras > "$out/extras"
 for module in test_module rust_minimal $(grep -ow hello_oot <<< "$extras"); do
 	f=$out/rejected/$module-tampered.ko

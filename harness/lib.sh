@@ -116,6 +116,14 @@ config_fragments() {
 	done
 }
 
+# has_rust_src [TOOLCHAIN]: rustc (rustup's TOOLCHAIN, else the default)
+# runs and has the library source that the kernel builds core from.
+has_rust_src() {
+	local sysroot
+	sysroot=$(${1:+env RUSTUP_TOOLCHAIN=$1} rustc --print sysroot 2>/dev/null) &&
+		[ -d "$sysroot/lib/rustlib/src/rust/library/core" ]
+}
+
 # check_toolchain: die naming what a kernel build and a boot need but miss.
 check_toolchain() {
 	local tool missing=()
@@ -129,13 +137,10 @@ check_toolchain() {
 		    "${arch_qemu[0]}" "${guest[@]}" gcc; do
 		command -v "$tool" >/dev/null || missing+=("$tool")
 	done
-	if [ -n "$arch_rust_toolchain" ]; then
-		[ -d "$(RUSTUP_TOOLCHAIN=$arch_rust_toolchain rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/core" ] ||
-			missing+=("Rust $arch_rust_toolchain with rust-src (rustup toolchain install $arch_rust_toolchain --component rust-src)")
-	else
-		[ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/core" ] ||
-			missing+=("rust-src (rustup component add rust-src)")
-	fi
+	local rust="rust-src (rustup component add rust-src)"
+	[ -z "$arch_rust_toolchain" ] ||
+		rust="Rust $arch_rust_toolchain with rust-src (rustup toolchain install $arch_rust_toolchain --component rust-src)"
+	has_rust_src "$arch_rust_toolchain" || missing+=("$rust")
 	for tool in /usr/include/libelf.h /usr/include/openssl/ssl.h; do
 		[ -f "$tool" ] || missing+=("$tool")
 	done
@@ -489,6 +494,10 @@ build_extra_modules() {
 	fi
 	echo "${dirs[*]}"
 }
+
+# module_names ORDER: the names of the modules of the modules.order file
+# ORDER, sorted, one per line.
+module_names() { sed 's|.*/||; s/\.o$//' "$1" | LC_ALL=C sort; }
 
 # extra_modules OBJ: the external modules of OBJ's table (build.sh), which
 # kmake passes on every make as a distribution's packaging would; none

@@ -37,8 +37,7 @@ if ! command -v rustc >/dev/null && [ -f "$HOME/.cargo/env" ]; then
 	. "$HOME/.cargo/env"
 fi
 command -v rustc >/dev/null || die "rustc is not installed: install Rust with rustup (https://rustup.rs)"
-sysroot=$(rustc --print sysroot)
-if ! [ -d "$sysroot/lib/rustlib/src/rust/library/core" ]; then
+if ! has_rust_src; then
 	command -v rustup >/dev/null ||
 		die "the Rust standard library source is missing and rustup is not there to add it"
 	info "adding the rust-src component"
@@ -49,9 +48,7 @@ fi
 for arch in x86_64 arm64 riscv arm s390; do
 	toolchain=$(ARCH=$arch bash -c '. "$1/lib.sh"; echo "$arch_rust_toolchain"' - "$here")
 	[ -n "$toolchain" ] || continue
-	RUSTUP_TOOLCHAIN=$toolchain rustc --version >/dev/null 2>&1 &&
-	RUSTUP_TOOLCHAIN=$toolchain rustfmt --version >/dev/null 2>&1 &&
-	[ -d "$(RUSTUP_TOOLCHAIN=$toolchain rustc --print sysroot)/lib/rustlib/src/rust/library/core" ] && continue
+	has_rust_src "$toolchain" && RUSTUP_TOOLCHAIN=$toolchain rustfmt --version >/dev/null 2>&1 && continue
 	command -v rustup >/dev/null || die "Rust $toolchain is needed (ARCH=$arch) and rustup is not there to install it"
 	info "installing Rust $toolchain with rust-src and rustfmt (bindgen runs it) (ARCH=$arch)"
 	rustup toolchain install "$toolchain" --profile minimal --component rust-src --component rustfmt
