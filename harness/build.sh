@@ -77,8 +77,13 @@ missing_options() {
 }
 
 # Configure unless OBJ already has this configuration and still has every
-# option (a syncconfig without rustc drops RUST and MODULE_HASHES).
-stamp=$(cat ${base:+"$base"} "${fragments[@]}" | sha256sum | cut -d' ' -f1)
+# option (a syncconfig without rustc drops RUST and MODULE_HASHES).  The
+# tree's Kconfig files are part of it: kbuild's syncconfig keeps a visible
+# option that a select no longer sets, so a series that drops a select
+# would otherwise still be built with what it selected.
+stamp=$( { cat ${base:+"$base"} "${fragments[@]}"
+	   (cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
+		LC_ALL=C sort -z | xargs -0 cat); } | sha256sum | cut -d' ' -f1)
 stamp+=${lenient:+-lenient}-${KERNEL_TOOLCHAIN:-llvm}
 if ! [ -f "$obj/.config" ] || [ "$(cat "$obj/.harness-config" 2>/dev/null)" != "$stamp" ] ||
    { [ -z "$lenient" ] && [ -n "$(missing_options)" ]; }; then
