@@ -24,6 +24,9 @@
 #   make series                write build/series/ (git format-patch, git am-able)
 #   make repro [CONFIG=<name>] build twice in different directories, compare bit for bit
 #                              (default: hashes-only, hash-or-sig, and signed as the contrast)
+#   make bench                 what authentication costs in the kernel, by hash and by
+#                              signature, the table at scale, memory and boot: a report
+#                              in build/bench/report.txt (x86_64; not part of check)
 #   make bench-hash            time the host tool against cat, sha256sum and openssl
 #                              on Debian's 4,225 modules
 #   make clean                 remove build/ (downloads in build/dl are kept)
@@ -43,7 +46,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 H := harness
 
 .PHONY: all demo check check-full setup fetch tree export kernel qemu series \
-	harness-tests lint check-series check-debug check-debian repro clean
+	harness-tests lint check-series check-debug check-debian repro bench bench-hash clean
 
 all:
 	@sed -n 's/^#   //p' Makefile
@@ -78,6 +81,9 @@ harness-tests:
 REPRO_CONFIGS ?= hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 repro: setup
 	REPRO_EXPECT_DIFFERENT=signed $(H)/repro.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(REPRO_CONFIGS))
+
+bench: setup
+	$(H)/bench.sh
 
 bench-hash:
 	cargo build --release --quiet

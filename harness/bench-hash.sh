@@ -5,9 +5,8 @@
 #
 # Usage: bench-hash.sh BENCHDIR TOOL
 #
-# BENCHDIR (build/bench) gets Debian's amd64 modules package (apt_download:
-# the system's apt sources are never touched; DEBIAN_MIRROR overrides the
-# mirror) and modules/, its modules decompressed once (modules/.done).
+# BENCHDIR (build/bench) gets Debian's amd64 modules, decompressed once
+# (debian_modules, lib.sh).
 # TOOL is the module-hashes binary.  Best of BENCH_RUNS (default 3) runs
 # each, it times reading every module (cat, the floor), sha256sum, openssl
 # dgst -sha256 and TOOL hash -j 1 and -j $(nproc), and says whether the
@@ -19,11 +18,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-BENCH_SUITE=trixie-backports
-BENCH_PACKAGE=linux-modules-7.3.4+deb13-amd64
-BENCH_VERSION=7.3.4-1~bpo13+1
-BENCH_MODULES=4225
-
 bench=${1:?usage: bench-hash.sh BENCHDIR TOOL}
 tool=${2:?usage: bench-hash.sh BENCHDIR TOOL}
 runs=${BENCH_RUNS:-3}
@@ -31,39 +25,6 @@ runs=${BENCH_RUNS:-3}
 tool=$(realpath "$tool")
 mkdir -p "$bench"
 bench=$(cd "$bench" && pwd)
-modules=$bench/modules
-
-downloaded_deb() { ls "$bench/${BENCH_PACKAGE}"_*_amd64.deb 2>/dev/null | head -n1 || true; }
-
-# prepare_modules: download the package, decompress its modules, once.
-prepare_modules() {
-	[ -f "$modules/.done" ] && return
-	local deb count
-	deb=$(downloaded_deb)
-	if [ -z "$deb" ]; then
-		apt_download "$bench" "$BENCH_SUITE" "$BENCH_PACKAGE=$BENCH_VERSION"
-		deb=$(downloaded_deb)
-		[ -n "$deb" ] || die "apt-get did not produce a $BENCH_PACKAGE .deb in $bench"
-	fi
-	info "extracting $(basename "$deb")"
-	rm -rf "$modules" "$bench/extract"
-	mkdir -p "$bench/extract" "$modules"
-	dpkg-deb -x "$deb" "$bench/extract" || die "cannot extract $deb"
-	info "decompressing the modules into $modules"
-	(cd "$bench/extract" && find . -name '*.ko.xz' -print0) |
-		xargs -0 -n 64 -P "$(nproc)" sh -c '
-			dest=$0 src=$1
-			shift
-			for f; do
-				out=$dest/${f%.xz}
-				mkdir -p "${out%/*}" && xz -dc "$src/$f" > "$out" || exit 255
-			done' "$modules" "$bench/extract" ||
-		die "decompressing the modules failed"
-	rm -rf "$bench/extract"
-	count=$(find "$modules" -name '*.ko' | wc -l)
-	[ "$count" -eq "$BENCH_MODULES" ] || info "warning: $count modules, expected $BENCH_MODULES"
-	touch "$modules/.done"
-}
 
 # best_of RUNS COMMAND...: the shortest wall time of RUNS runs, in seconds.
 best_of() {
@@ -80,7 +41,7 @@ best_of() {
 	echo "$best"
 }
 
-prepare_modules
+modules=$(debian_modules "$bench")
 list=$bench/modules.list
 (cd "$modules" && find . -name '*.ko' -print0 | sort -z) > "$list"
 count=$(tr -cd '\0' < "$list" | wc -c)

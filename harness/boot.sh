@@ -8,9 +8,9 @@
 #
 # The initramfs (initramfs.cpio in the build directory) holds
 # busybox-static, the guest's /init, the kernel's kselftest runner with the
-# guest tests (guest/tests) and the selftest module_auth.sh, the modload
-# helper, xz and zstd (the host's, or Debian's of ARCH), the installed
-# modules, the build tree's .ko files,
+# guest tests (guest/tests; guest/bench for make bench) and the selftest
+# module_auth.sh, the modload helper, xz and zstd (the host's, or Debian's
+# of ARCH), the installed modules, the build tree's .ko files,
 # the configuration's .config, and the fixtures of fixtures.sh.  The guest
 # runs the tests with the kselftest runner and powers off.  The verdict is
 # ktap.py's on the serial log (qemu.log there): every KTAP document
@@ -82,6 +82,7 @@ else
 fi
 cp "$here/guest/init" "$stage/init"
 cp -r "$here/guest/tests" "$stage/tests/module-hashes"
+cp -r "$here/guest/bench" "$stage/tests/bench"
 cp "$here/guest/tap.sh" "$stage/tests/"
 cp "$obj/.config" "$stage/tests/config"
 cp "$BUILD/src/tools/testing/selftests/kselftest/"{runner.sh,ktap_helpers.sh} "$stage/tests/kselftest/"

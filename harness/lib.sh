@@ -180,6 +180,42 @@ apt_download() {
 		die "apt-get download $package failed (see above)"
 }
 
+# debian_modules DIR: Debian's 7.3.4 amd64 kernel's modules (4,225),
+# decompressed into DIR/modules once (DIR/modules/.done), from its modules
+# package downloaded into DIR (apt_download: the system's apt sources are
+# never touched; DEBIAN_MIRROR overrides the mirror); that directory.
+debian_modules() {
+	local dir=$1 suite=trixie-backports package=linux-modules-7.3.4+deb13-amd64
+	local version=7.3.4-1~bpo13+1 expected=4225 modules=$1/modules deb count
+	if ! [ -f "$modules/.done" ]; then
+		deb=$(ls "$dir/${package}"_*_amd64.deb 2>/dev/null | head -n1) || true
+		if [ -z "$deb" ]; then
+			apt_download "$dir" "$suite" "$package=$version"
+			deb=$(ls "$dir/${package}"_*_amd64.deb 2>/dev/null | head -n1) ||
+				die "apt-get did not produce a $package .deb in $dir"
+		fi
+		info "extracting $(basename "$deb")"
+		rm -rf "$modules" "$dir/extract"
+		mkdir -p "$dir/extract" "$modules"
+		dpkg-deb -x "$deb" "$dir/extract" || die "cannot extract $deb"
+		info "decompressing the modules into $modules"
+		(cd "$dir/extract" && find . -name '*.ko.xz' -print0) |
+			xargs -0 -n 64 -P "$(nproc)" sh -c '
+				dest=$0 src=$1
+				shift
+				for f; do
+					out=$dest/${f%.xz}
+					mkdir -p "${out%/*}" && xz -dc "$src/$f" > "$out" || exit 255
+				done' "$modules" "$dir/extract" ||
+			die "decompressing the modules failed"
+		rm -rf "$dir/extract"
+		count=$(find "$modules" -name '*.ko' | wc -l)
+		[ "$count" -eq "$expected" ] || info "warning: $count modules, expected $expected"
+		touch "$modules/.done"
+	fi
+	echo "$modules"
+}
+
 # guest_modload OUT: the selftest's modload helper, static, for the target
 # architecture: clang with the kernel's own C library for such programs
 # (tools/include/nolibc) and the tree's UAPI headers, so that it needs no

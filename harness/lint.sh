@@ -14,7 +14,8 @@
 #   cargo-fmt      cargo fmt --check of the host tool (Cargo.toml)
 #   cargo-clippy   cargo clippy --all-targets -- -D warnings
 #   kernel-clippy  make CLIPPY=1 of rust/ and the series' Rust objects, and
-#   rustdoc        make rustdoc, in $BUILD/lint (the hashes configuration):
+#   rustdoc        make rustdoc, in $BUILD/lint (hashes+bench: every Rust
+#                  item of the series, the benchmark's too):
 #                  no warning in a file the series adds
 #   sphinx         sphinx-build -W of the added .rst files, each of which
 #                  must be in the toctree of its directory's index.rst
@@ -176,7 +177,7 @@ gate_cargo_clippy() {
 lint_make() {
 	local gate=$1 log=$lint_obj/${1#kernel-}.log files
 	shift
-	"$here/build.sh" --configure-only --src "$src" --obj "$lint_obj" hashes \
+	"$here/build.sh" --configure-only --src "$src" --obj "$lint_obj" hashes+bench \
 		2> >(grep -v "does not exist\|Creating one" >&2) || return 1
 	info "$gate: make $* in $lint_obj"
 	if ! nice -n 19 bash -c '. "$0"; kmake "$@"' "$here/lib.sh" "$src" "$lint_obj" \

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+# bench-report.py on canned figures: the ratios and the targets' verdicts
+# computed from them, and a clear error for a run with a figure missing.
+. "$(dirname "$0")/lib.sh"
+report() { "$harness/bench-report.py" "$@"; }
+
+# make_run DIR HASH_16K_NS: a run whose hash path costs HASH_16K_NS at 16K
+# and scales with the size; the signatures cost 1 ms more than the hash.
+make_run() {
+	local dir=$1 h=$2 label bytes f
+	mkdir -p "$dir/inputs"
+	: > "$dir/kunit.log"
+	for f in '16K 16384' '64K 65536' '256K 262144' '1M 1048576' '4M 4194304'; do
+		read -r label bytes <<< "$f"
+		echo "$label $bytes usr/lib/modules/x/kernel/m$label.ko" >> "$dir/inputs/manifest"
+		hash=$((h * bytes / 16384))
+		echo "[    5.0] # module_auth_bench: bench: auth size=$label bytes=$bytes method=hash listed=0 rounds=21 median_ns=$hash q1_ns=1 q3_ns=2" >> "$dir/kunit.log"
+		for k in rsa-4096 ecdsa-p384 ml-dsa-65; do
+			echo "[    5.0] # module_auth_bench: bench: auth size=$label bytes=$bytes method=$k listed=0 rounds=21 median_ns=$((hash + 1000000)) q1_ns=1 q3_ns=2" >> "$dir/kunit.log"
+		done
+	done
+	cat >> "$dir/kunit.log" <<-'EOT'
+	[    1.0] module: bench: reference sha256_16k_ns=200000
+	[    1.1] module: bench: lookup entries=1000 hit_ns=480.5 miss_ns=570.0 validate_ns=19000
+	[    1.2] # bench: cpu sha_ni=0 avx2=1 avx512f=0
+	EOT
+	cat > "$dir/memory.txt" <<-'EOT'
+	bench: memory role=hashes-only config=a text=2900000 data=1600000 bss=300000 table=120 modules=3 slots=0
+	bench: memory role=sig-only config=b text=3029771 data=1649432 bss=327680 table=0 modules=3 slots=0
+	bench: memory role=both config=c text=3031811 data=1653656 bss=327680 table=120 modules=3 slots=0
+	EOT
+	cat > "$dir/host.txt" <<-'EOT'
+	bench: host sha256_Bps=1782713495.08
+	bench: host sha512_Bps=860313600.00
+	bench: host ecdsa-p384_verify_per_s=1834.8
+	bench: host rsa-4096_verify_per_s=16460.5
+	bench: host ml-dsa-65_verify_per_s=5888.6
+	EOT
+	echo '# selftests: bench: 10-boot-cost: bench: boot initcall=module_hashes_sysfs_init usecs=12' > "$dir/boot.log"
+	echo '# bench: boot initcall=load_system_certificate_list usecs=900' >> "$dir/boot.log"
+	echo '# bench: boot init_at=2.500 validated_at=3.100 entries=3' >> "$dir/boot.log"
+}
+
+make_run fast 50000
+expect_ok "a complete run gives a report" report fast
+out=$(report fast 2>&1)
+grep -q '16K .* 50.0 .*21.0x' <<< "$out" && ok "16K: hash and the ratio of each signature" ||
+	not_ok "16K: hash and the ratio of each signature ($(grep ' 16K ' <<< "$out"))"
+grep -q 'up to 64 KB: NOT MET (16K: 21.0x, 64K: 6.0x)' <<< "$out" &&
+	ok "64K at 6x does not meet the 10x target; the verdict names each size" ||
+	not_ok "64K at 6x does not meet the 10x target ($(grep 'up to 64 KB' <<< "$out"))"
+grep -q 'never more expensive .*: MET' <<< "$out" && ok "a signature always dearer meets the second target" ||
+	not_ok "a signature always dearer meets the second target"
+grep -q "Debian's 4,225 modules: MET" <<< "$out" && ok "the memory target from the measured layout" ||
+	not_ok "the memory target from the measured layout ($(grep 'Target: hashes-only' <<< "$out"))"
+grep -q 'smaller than a SIG-only one up to 6,468 modules' <<< "$out" && ok "the break-even module count" ||
+	not_ok "the break-even module count ($(grep 'up to .* modules\.' <<< "$out"))"
+
+make_run slow 5000000
+grep -q 'never more expensive .*: MET (least margin: 1.0x)' <<< "$(report slow 2>&1)" &&
+	ok "a slow hash path is still cheaper than a signature 1 ms dearer" ||
+	not_ok "a slow hash path is still cheaper than a signature 1 ms dearer"
+sed -i '/method=rsa-4096/s/median_ns=[0-9]*/median_ns=1/' slow/kunit.log
+grep -q 'never more expensive .*: NOT MET' <<< "$(report slow 2>&1)" &&
+	ok "a signature cheaper than the hash path misses the second target" ||
+	not_ok "a signature cheaper than the hash path misses the second target"
+sed -i 's/method=hash/method=other/' slow/kunit.log
+expect_fail "a run without the hash path's figures is an error" "missing or malformed figure: the 16K figures" report slow
+make_run nohost 50000
+rm nohost/host.txt
+expect_fail "a run without host.txt is an error" "missing or malformed figure:.*host.txt" report nohost
+make_run noboot 50000
+sed -i '/validated_at/d' noboot/boot.log
+expect_fail "a run without the boot figures is an error" "missing or malformed figure: init_at in boot.log" report noboot
+make_run noinitcall 50000
+sed -i "/module_hashes_sysfs_init/d" noinitcall/boot.log
+expect_fail "a run without the initcall's time is an error" "module_hashes_sysfs_init in boot.log" report noinitcall
+echo "1..$n"
