@@ -53,10 +53,11 @@ def main():
     if not lengths:
         sys.exit(f'bench-inputs.py: no .ko files under {modules}')
     os.makedirs(out, exist_ok=True)
+    # By name, so that of two as close, the choice is stable.
+    paths = sorted(lengths)
     with open(os.path.join(out, 'manifest'), 'w') as manifest:
         for label, target in SIZES:
-            # Closest, then by name, so that the choice is stable.
-            path = min(sorted(lengths), key=lambda p: abs(lengths[p] - target))
+            path = min(paths, key=lambda p: abs(lengths[p] - target))
             with open(os.path.join(modules, path), 'rb') as f:
                 image = f.read(lengths[path])
             with open(os.path.join(out, label + '.ko'), 'wb') as f:

@@ -112,7 +112,7 @@ def auth_section(run, out):
                'in this kernel\'s table);')
     out.append('   a hit costs the same SHA-256 and a lookup within a few '
                'hundred ns of it (part 2).')
-    return by, manifest
+    return manifest
 
 
 def host_section(run, manifest, out):
@@ -297,7 +297,7 @@ def main():
                    'compared with one of the same run.')
         out.append('')
     try:
-        by, manifest = auth_section(run, out)
+        manifest = auth_section(run, out)
         host_section(run, manifest, out)
         lookup_section(run, out)
         memory_section(run, out)

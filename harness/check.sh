@@ -118,14 +118,14 @@ on_arch f s390 hashes-only
 suite f plain "build plain (MODULE_SIG only)" "$here/build.sh" plain
 matrix f plain "${boot_modes[@]}"
 suite f none "build none" "$here/build.sh" none
+matrix f none "" module.sig_enforce=1
+suite f hashes-only+force "build hashes-only+force" "$here/build.sh" hashes-only+force
+matrix f hashes-only+force ""
 # make bench's kernel, without its inputs (Debian's modules): the table's
 # benchmark runs and checks its lookups; the authentication one skips.
 suite f hashes+bench "build hashes+bench" "$here/build.sh" hashes+bench
 suite f hashes+bench "boot hashes+bench: the benchmarks' suites" \
 	boot harness.bench --require module_hashes_bench hashes+bench
-matrix f none "" module.sig_enforce=1
-suite f hashes-only+force "build hashes-only+force" "$here/build.sh" hashes-only+force
-matrix f hashes-only+force ""
 # KASAN panics the guest on a report; 99-debug-reports fails on a leak,
 # and must on a deliberate one.
 d=hashes+debug
