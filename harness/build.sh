@@ -82,7 +82,7 @@ missing_options() {
 # option that a select no longer sets, so a series that drops a select
 # would otherwise still be built with what it selected.
 stamp=$( { cat ${base:+"$base"} "${fragments[@]}"
-	   (cd "$src" && find . -name 'Kconfig*' -not -path './.git/*' -print0 |
+	   (cd "$src" && find . -path ./.git -prune -o -name 'Kconfig*' -type f -print0 |
 		LC_ALL=C sort -z | xargs -0 cat); } | sha256sum | cut -d' ' -f1)
 stamp+=${lenient:+-lenient}-${KERNEL_TOOLCHAIN:-llvm}
 if ! [ -f "$obj/.config" ] || [ "$(cat "$obj/.harness-config" 2>/dev/null)" != "$stamp" ] ||

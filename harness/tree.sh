@@ -37,6 +37,15 @@ harness_git() {
 	git -C "$src" -c core.autocrlf=false -c gc.auto=0 -c core.abbrev=9 "$@"
 }
 
+# no_background_gc: no git command in $src (git am of `tree.sh series` in
+# a worktree of it, a developer's own commits) starts an automatic gc or
+# maintenance, which repacks the repository in the background while a
+# later step walks or reads it (find, git archive).
+no_background_gc() {
+	git -C "$src" config gc.auto 0
+	git -C "$src" config maintenance.auto false
+}
+
 # Where the base comes from, as a string that changes when the base does.
 base_identity() {
 	local tarball top
@@ -84,6 +93,7 @@ import_base() {
 	[ -f "$src/Makefile" ] && [ -d "$src/kernel" ] ||
 		die "the base ($id) is not a kernel source tree"
 	harness_git init -q -b base-import
+	no_background_gc
 	# -f: a released tree may hold files its own .gitignore would skip.
 	harness_git add -f -A .
 	harness_git commit -q --no-verify -m "Linux base" -m "Imported by the harness from ${id%:*}."
@@ -176,6 +186,7 @@ cmd_sync() {
 	local id tip
 	id=$(base_identity)
 	import_base "$id"
+	no_background_gc	# also in a repository that an older harness made
 	tip=$(build_work_commits)
 	if [ "${FORCE:-}" != 1 ]; then
 		[ -z "$(harness_git status --porcelain --untracked-files=no)" ] ||
