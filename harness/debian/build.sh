@@ -7,7 +7,9 @@
 # configs/hash-or-sig.config and configs/debian/cloud-amd64.config.
 # checks.sh packages debian-cloud deb packages it with make bindeb-pkg.
 #
-# Usage: build.sh   (environment: BUILD, JOBS, CCACHE; see lib.sh)
+# Usage: build.sh [--src SRC]   (SRC: a copy of the patched tree, as make
+# repro builds from; default: $BUILD/src, synced from patches/; environment:
+# BUILD, JOBS, CCACHE, REPRODUCIBLE_PATHS; see lib.sh)
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,4 +38,4 @@ if ! [ -f "$config" ] || ! check_sha256 "$config" "$PIN_CONFIG_SHA256" 2>/dev/nu
 	mv "$config.tmp" "$config"
 fi
 
-"$root/harness/build.sh" --base "$config" --obj "$BUILD/debian-cloud" hash-or-sig+debian/cloud-amd64
+"$root/harness/build.sh" "$@" --base "$config" --obj "$BUILD/debian-cloud" hash-or-sig+debian/cloud-amd64
