@@ -31,10 +31,20 @@
 # that /sys/kernel/module_hashes, root only, holds a valid table
 # with the known module's digest (and does not exist without it).
 #
-# Usage: module_auth.sh [-c CONFIG] [-d DIR] [-m MODULE] [-t TABLE]
+# The column of the table is the boot mode that was asked for, not the one
+# the kernel reports: -e, or module_auth.expect= on the kernel command line
+# (d, e, i or c as below).  The first result fails, naming both, when the
+# kernel reports another mode: a kernel that ignored module.sig_enforce=1 or
+# lockdown= must not be graded as if it had not been asked.  With neither,
+# the test says so and takes the mode the kernel reports.
+#
+# Usage: module_auth.sh [-c CONFIG] [-d DIR] [-e MODE] [-m MODULE] [-t TABLE]
 #                       [-s SIGN_FILE] [-k KEY[:CERT]] [-K KEY[:CERT]]
 #   -c  the running kernel's .config (default: /proc/config.gz,
 #       /boot/config-$(uname -r), /lib/modules/$(uname -r)/build/.config)
+#   -e  the boot mode asked for: d (default), e (module.sig_enforce=1 or
+#       CONFIG_MODULE_SIG_FORCE), i or c (lockdown integrity or
+#       confidentiality); default: module_auth.expect= on the command line
 #   -d  a directory with more module files for rows of the table that this
 #       test cannot make itself (an out-of-tree module built with make M=,
 #       copies signed elsewhere); rows whose file is missing are skipped
@@ -46,7 +56,7 @@
 #       the kernel trusts: sign copies of the module with it
 #   -K  a key that the kernel does not trust, for a copy signed with it
 # The same, in the environment: MODULE_AUTH_CONFIG, MODULE_AUTH_DIR,
-# MODULE_AUTH_MODULE, MODULE_AUTH_TABLE, MODULE_AUTH_SIGN_FILE,
+# MODULE_AUTH_EXPECT, MODULE_AUTH_MODULE, MODULE_AUTH_TABLE, MODULE_AUTH_SIGN_FILE,
 # MODULE_AUTH_KEY, MODULE_AUTH_OTHER_KEY; MODLOAD (the modload helper,
 # default: next to this script, or in PATH).
 #
@@ -66,21 +76,23 @@ fi
 
 config=${MODULE_AUTH_CONFIG:-}
 extra=${MODULE_AUTH_DIR:-}
+expect=${MODULE_AUTH_EXPECT:-}
 want_module=${MODULE_AUTH_MODULE:-}
 table=${MODULE_AUTH_TABLE:-$DIR/module_auth.table}
 sign_file=${MODULE_AUTH_SIGN_FILE:-}
 key=${MODULE_AUTH_KEY:-}
 other_key=${MODULE_AUTH_OTHER_KEY:-}
-while getopts c:d:m:t:s:k:K: opt; do
+while getopts c:d:e:m:t:s:k:K: opt; do
 	case $opt in
 	c) config=$OPTARG ;;
 	d) extra=$OPTARG ;;
+	e) expect=$OPTARG ;;
 	m) want_module=$OPTARG ;;
 	t) table=$OPTARG ;;
 	s) sign_file=$OPTARG ;;
 	k) key=$OPTARG ;;
 	K) other_key=$OPTARG ;;
-	*) echo "usage: $0 [-c CONFIG] [-d DIR] [-m MODULE] [-t TABLE]" >&2
+	*) echo "usage: $0 [-c CONFIG] [-d DIR] [-e MODE] [-m MODULE] [-t TABLE]" >&2
 	   echo "       [-s SIGN_FILE] [-k KEY[:CERT]] [-K KEY[:CERT]]" >&2
 	   exit "$KSFT_FAIL" ;;
 	esac
@@ -136,20 +148,30 @@ elif has MODULE_HASHES; then class=H
 elif has MODULE_SIG; then class=S
 else class=N
 fi
-# module.sig_enforce (or CONFIG_MODULE_SIG_FORCE) is checked before
-# lockdown: when both apply, a module is rejected with EKEYREJECTED.
+# The mode the kernel reports.  module.sig_enforce (or
+# CONFIG_MODULE_SIG_FORCE) is checked before lockdown: when both apply, a
+# module is rejected with EKEYREJECTED.  Without module authentication
+# there is neither sig_enforce nor lockdown to read.
 lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null) ||
 	lockdown=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^lockdown=\(.*\)/[\1]/p')
-mode=d
+reported=d
 case $lockdown in
-*"[integrity]"*) mode=i ;;
-*"[confidentiality]"*) mode=c ;;
+*"[integrity]"*) reported=i ;;
+*"[confidentiality]"*) reported=c ;;
 esac
 if [ -e /sys/module/module/parameters/sig_enforce ]; then
-	[ "$(cat /sys/module/module/parameters/sig_enforce)" = Y ] && mode=e
+	[ "$(cat /sys/module/module/parameters/sig_enforce)" = Y ] && reported=e
 else
-	grep -qw 'module.sig_enforce=1' /proc/cmdline && mode=e
+	grep -qw 'module.sig_enforce=1' /proc/cmdline && reported=e
 fi
+# The mode asked for: the column.
+[ -n "$expect" ] ||
+	expect=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^module_auth\.expect=//p' | tail -n 1)
+case $expect in
+d|e|i|c) mode=$expect ;;
+"") mode=$reported ;;
+*) ktap_print_header; ktap_exit_fail_msg "boot mode '$expect' (-e, module_auth.expect=): d, e, i or c" ;;
+esac
 column=$class:$mode
 col=$(grep '^# file ' "$table" | tr -s ' ' '\n' | grep -n -x "$column" | cut -d: -f1)
 [ -n "$col" ] || { ktap_print_header; ktap_exit_fail_msg "no column $column in $table"; }
@@ -412,32 +434,37 @@ cp "$c" "$work/c-force-vermagic.ko"
 # Compressed in the format the kernel decompresses, for
 # MODULE_INIT_COMPRESSED_FILE, with the first TOOL in PATH that compresses
 # (busybox's xz only decompresses).
-compress_with() { # compress_with TOOL ARGS...
-	cw_tool=$1
-	shift
+compress_with() { # compress_with IN VARIANT TOOL ARGS...
+	cw_in=$1 cw_out=$2 cw_tool=$3
+	shift 3
 	cw_ifs=$IFS
 	IFS=:
 	for cw_dir in $PATH; do
 		IFS=$cw_ifs
 		[ -x "$cw_dir/$cw_tool" ] || continue
-		"$cw_dir/$cw_tool" "$@" < "$c" > "$work/c-compressed.ko" 2>/dev/null &&
-			[ -s "$work/c-compressed.ko" ] && return 0
+		"$cw_dir/$cw_tool" "$@" < "$cw_in" > "$work/$cw_out" 2>/dev/null &&
+			[ -s "$work/$cw_out" ] && return 0
 	done
 	IFS=$cw_ifs
-	unavailable c-compressed.ko "no $cw_tool in PATH that compresses"
+	unavailable "$cw_out" "no $cw_tool in PATH that compresses"
 }
-if ! has MODULE_DECOMPRESS; then
-	# Refused before the kernel looks at it.
-	compress_with gzip -n -c
-elif has MODULE_COMPRESS_ZSTD; then
-	compress_with zstd -q -c
-elif has MODULE_COMPRESS_XZ; then
-	compress_with xz -q -c --check=crc32 --lzma2=dict=1MiB
-elif has MODULE_COMPRESS_GZIP; then
-	compress_with gzip -n -c
-else
-	unavailable c-compressed.ko "no module compression in $config"
-fi
+compress_into() { # compress_into IN VARIANT
+	if ! has MODULE_DECOMPRESS; then
+		# Refused before the kernel looks at it.
+		compress_with "$1" "$2" gzip -n -c
+	elif has MODULE_COMPRESS_ZSTD; then
+		compress_with "$1" "$2" zstd -q -c
+	elif has MODULE_COMPRESS_XZ; then
+		compress_with "$1" "$2" xz -q -c --check=crc32 --lzma2=dict=1MiB
+	elif has MODULE_COMPRESS_GZIP; then
+		compress_with "$1" "$2" gzip -n -c
+	else
+		unavailable "$2" "no module compression in $config"
+	fi
+}
+compress_into "$c" c-compressed.ko
+# And an unknown one, for its report (below).
+compress_into "$work/c-flip-end.ko" c-flip-end-compressed.ko
 
 # Signed copies, with the keys given (-k, -K).
 hash_algo=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$config")
@@ -475,15 +502,18 @@ path_of() {
 	fi
 }
 
-# A signed copy with one byte of its PKCS#7 blob flipped, 40 bytes before
-# the struct module_signature and the marker.
-signed=$(path_of c-signed.ko)
-if [ -n "$signed" ]; then
-	cp "$signed" "$work/c-badsig.ko"
-	flip_byte "$work/c-badsig.ko" $(($(size_of "$signed") - 28 - 12 - 40))
-else
-	unavailable c-badsig.ko "no signed copy"
-fi
+# Signed copies with one byte of their PKCS#7 blob flipped, 40 bytes
+# before the struct module_signature and the marker: c-badsig from
+# c-signed, oot-badsig from oot-signed (-d).
+for badsig in c oot; do
+	signed=$(path_of $badsig-signed.ko)
+	if [ -n "$signed" ]; then
+		cp "$signed" "$work/$badsig-badsig.ko"
+		flip_byte "$work/$badsig-badsig.ko" $(($(size_of "$signed") - 28 - 12 - 40))
+	else
+		unavailable $badsig-badsig.ko "no $badsig-signed.ko"
+	fi
+done
 
 # why_not VARIANT: why a variant is not there.
 why_not() {
@@ -567,8 +597,19 @@ auth_matches() {
 # each call of each row of the table.
 rows=$(grep -v '^#' "$table" | awk 'NF { n += ($3 == "both") ? 2 : 1 } END { print n + 0 }')
 ktap_print_header
-ktap_set_plan $((10 * 2 + 2 + 1 + rows))
+ktap_set_plan $((1 + 10 * 2 + 2 + 5 + 1 + rows))
 ktap_print_msg "kernel $kver, configuration $class, boot mode $mode (column $column)"
+
+desc="the kernel enforces the boot mode asked for"
+if [ -z "$expect" ]; then
+	ktap_test_skip "$desc: none asked (-e, module_auth.expect=): column of the mode it reports, $reported"
+elif [ "$reported" = "$expect" ]; then
+	ktap_test_pass "$desc ($expect)"
+else
+	desc="$desc: asked for $expect, the kernel reports $reported (sig_enforce"
+	desc="$desc $(cat /sys/module/module/parameters/sig_enforce 2>/dev/null || echo absent),"
+	ktap_test_fail "$desc lockdown ${lockdown:-absent})"
+fi
 ktap_print_msg "modules: $c_name ($c_file)${rust_name:+, $rust_name ($rust_file)}"
 [ -z "${signed_note:-}" ] || ktap_print_msg "$signed_note"
 e_at_start=$(($(tainted) & TAINT_UNSIGNED_MODULE))
@@ -830,6 +871,97 @@ while read -r file module call flags rest; do
 	*) try "$file" "$module" "$call" "$flags" "$want" "$want_hd" ;;
 	esac
 done < "$work/rows"
+
+# The report of a module that is not authenticated (CONFIG_MODULE_HASHES):
+# one line that tells what happened, once it happened, and no other line
+# of module authentication (the lockdown LSM logs its own, "Lockdown:
+# ...", and without an audit daemon the kernel prints the audit record);
+# the file name escaped; the digest of the image as loaded, decompressed
+# where the kernel decompressed it.
+
+# new_lines FILE: the kernel log lines of module authentication since
+# FILE was taken: the report, the notices that it replaces, and those of
+# signature verification.
+new_lines() {
+	dmesg > "$work/dmesg.after"
+	tail -n +$(($(wc -l < "$1") + 1)) "$work/dmesg.after" | grep -v 'audit: type=' |
+		grep -e 'sha256 ' -e 'Loading of ' -e 'module verification failed' \
+		     -e 'PKCS7' -e 'X\.509' -e 'signature'
+}
+
+# report_check DESC FILE MODULE FLAGS LINE: load FILE (module MODULE)
+# through finit_module; the load adds one line, and it is LINE (a grep
+# pattern).
+report_check() {
+	if [ -n "$rc_why" ]; then
+		ktap_test_skip "$1: $rc_why"
+		return
+	fi
+	dmesg > "$work/dmesg.before"
+	load finit "$2" "$4"
+	got=$(outcome "$3")
+	new_lines "$work/dmesg.before" > "$work/report"
+	if [ "$(grep -c . "$work/report")" = 1 ] && grep -q "$5" "$work/report"; then
+		ktap_test_pass "$1"
+	else
+		ktap_test_fail "$1: $got, the log says: $(tr '\n' '|' < "$work/report")"
+	fi
+}
+# sum FILE: its SHA-256.
+sum() {
+	sha256sum "$1" 2>/dev/null | cut -d' ' -f1
+}
+# unsigned_copy FILE: a copy of FILE without its appended signature.
+unsigned_copy() {
+	uc_len=$(unsigned_len "$1")
+	head -c "${uc_len:-$(size_of "$1")}" "$1" > "$work/unsigned-copy.ko"
+	echo "$work/unsigned-copy.ko"
+}
+
+rc_why=
+has MODULE_HASHES || rc_why="no CONFIG_MODULE_HASHES"
+[ -n "$rc_why" ] || sleep 6	# let earlier lines age: 10 in 5 s
+case $mode in
+e) refused="rejected, module.sig_enforce requires authentication" ;;
+i|c) refused="rejected, lockdown requires authentication" ;;
+*) refused= ;;
+esac
+# Let through where nothing is enforced, then refused by the loader: the
+# report says so, not "loaded".
+for v in c-truncated.ko:0 c-force-vermagic.ko:2; do
+	want=${refused:-not loaded, the loader failed}
+	report_check "report of ${v%:*}: $want" "$work/${v%:*}" "$c_name" "${v#*:}" \
+		": sha256 $(sum "$work/${v%:*}") .*: $want\$"
+done
+# A signature that does not verify is rejected in every mode, and the
+# report does not blame the mode.
+f=$(path_of oot-badsig.ko)
+if [ -z "$rc_why" ] && ! has MODULE_SIG; then
+	rc_why="no CONFIG_MODULE_SIG"
+elif [ -z "$rc_why" ] && [ -z "$f" ]; then
+	rc_why=$(why_not oot-badsig.ko)
+fi
+report_check "report of oot-badsig: its signature is not valid: rejected in every mode" \
+	"$f" hello_oot 0 ": sha256 $(sum "$(unsigned_copy "${f:-/dev/null}")") is not in \.module_hashes, its signature is not valid: rejected in every mode\$"
+rc_why=
+has MODULE_HASHES || rc_why="no CONFIG_MODULE_HASHES"
+want=${refused:-loaded unauthenticated, the kernel is tainted}
+# A file name with a newline, escaped: it cannot forge a line.
+f="$work/forged
+module line.ko"
+cp "$work/c-flip-end.ko" "$f"
+report_check "report of a file named with a newline: one line, the name escaped" "$f" "$c_name" 0 \
+	"^.*module forged\\\\nmodule line\.ko: sha256 $(sum "$f") is not in \.module_hashes, .*: $want\$"
+rm -f "$f"
+# A compressed module: the digest of the image the kernel decompressed.
+f=$(path_of c-flip-end-compressed.ko)
+if [ -z "$rc_why" ] && ! has MODULE_DECOMPRESS; then
+	rc_why="no CONFIG_MODULE_DECOMPRESS"
+elif [ -z "$rc_why" ] && [ -z "$f" ]; then
+	rc_why=$(why_not c-flip-end-compressed.ko)
+fi
+report_check "report of a compressed module: the digest of its decompressed image" "$f" "$c_name" 4 \
+	"module c-flip-end-compressed\.ko (decompressed): sha256 $(sum "$work/c-flip-end.ko") .*: $want\$"
 
 desc="no module loaded unauthenticated (taint E) while enforcing"
 if [ -z "$rejected" ]; then
