@@ -7,7 +7,7 @@
 # Usage: bench.sh (x86_64; not part of make check)
 #
 # 1. The authentication step: the kernel hashes+bench (configs/bench.config)
-#    boots with harness.bench and runs the KUnit suites module_auth_bench
+#    boots with harness.suite=bench and runs the KUnit suites module_auth_bench
 #    and module_hashes_bench (CONFIG_MODULE_HASHES_BENCH) at boot.  Their
 #    inputs, in the initramfs's /module_auth_bench: real modules of Debian's
 #    amd64 kernel of about 16K, 64K, 256K, 1M and 4M (bench-inputs.py),
@@ -142,7 +142,7 @@ info "preparing the benchmark's modules, keys and signatures"
 make_inputs "$run/inputs"
 
 info "booting $bench_config: the KUnit benchmarks (a few minutes under TCG)"
-APPEND="harness.bench" EXTRA_GUEST_FILES="$run/inputs:/module_auth_bench" QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800} \
+APPEND="harness.suite=bench" EXTRA_GUEST_FILES="$run/inputs:/module_auth_bench" QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800} \
 	"$here/boot.sh" --require module_auth_bench --require module_hashes_bench "$bench_config" > /dev/null
 cp "$(obj_dir "$bench_config")/qemu.log" "$run/kunit.log"
 
@@ -154,7 +154,7 @@ initcalls=$(awk '$3 == "module_hashes_sysfs_init" || $3 == "load_system_certific
 		printf "%s%s@0x%s", n++ ? "," : "", $3, $1 }' "$(obj_dir "$bench_config")/System.map")
 [[ $initcalls == *module_hashes_sysfs_init* ]] ||
 	die "no module_hashes_sysfs_init in $bench_config's System.map"
-APPEND="harness.bench kunit.enable=0 initcall_debug printk.time=1 harness.initcalls=$initcalls" \
+APPEND="harness.suite=bench kunit.enable=0 initcall_debug printk.time=1 harness.initcalls=$initcalls" \
 	"$here/boot.sh" "$bench_config" > /dev/null
 cp "$(obj_dir "$bench_config")/qemu.log" "$run/boot.log"
 

@@ -43,12 +43,20 @@ kunit() { # kunit WHEN CONFIG: the boot that runs KUnit, whose suites must pass
 	b=$(obj_subdir "$2")
 	suite "$1" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes "$2"
 }
-matrix() { # [extra=APPEND] matrix WHEN CONFIG MODE...
+matrix() { # [extra=APPEND] [QEMU_SMP=N] matrix WHEN CONFIG MODE...
 	local when=$1 c=$2 b mode
 	b=$(obj_subdir "$c")
 	for mode in "${@:3}"; do
-		suite "$when" "$b" "boot $b: ${mode:-default}" boot "$mode kunit.enable=0${extra:+ $extra}" "$c"
+		suite "$when" "$b" "boot $b: ${mode:-default}${extra:+ $extra}${QEMU_SMP:+, $QEMU_SMP vCPUs}" \
+			boot "$mode kunit.enable=0${extra:+ $extra}" "$c"
 	done
+}
+# secure_boot WHEN CONFIG: CONFIG under UEFI Secure Boot (boot.sh
+# --secure-boot): locked down by the firmware's Secure Boot alone, in-tree
+# modules load by hash and unknown ones are refused.
+secure_boot() {
+	suite "$1" "$2" "boot $2: UEFI Secure Boot (OVMF, our keys), locked down by it" \
+		boot "kunit.enable=0" --secure-boot "$2"
 }
 # on_arch WHEN ARCH CONFIG...: the CONFIGs built, checked on the host and
 # booted through the loading-policy matrix for ARCH (lib.sh) as for x86_64,
@@ -66,6 +74,12 @@ on_arch() {
 	done
 	export HARNESS_ARCH=$saved
 }
+oracle_proof() { # oracle_proof CONFIG
+	boot "module_auth.expect=e kunit.enable=0" --expect-fail 30-module-auth \
+		--expect-fail 40-installed-modules --expect-fail 05-concurrent-loads "$1" &&
+	grep -q 'not ok .*the kernel enforces the boot mode asked for: asked for e, the kernel reports d' \
+		"$(obj_dir "$1")/qemu.log"
+}
 distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/distro.config)
 	local c=$1 f
 	suite c "$c" "build $c" "$here/build.sh" "$c"
@@ -74,6 +88,7 @@ distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/di
 	suite c "$c" "$c: manifest and vmlinux table" "$here/checks.sh" manifest "$c"
 	suite c "$c" "$c: installed modules on the host" "$here/checks.sh" installed "$c"
 	suite c "$c" "boot $c: installed modules, lockdown forced" boot "" "$c"
+	secure_boot c "$c"
 	# Last: the packaging targets build again, with their own version.
 	for f in "${@:2}"; do
 		suite c "$c" "$c: make $f packages, their modules against their kernel" \
@@ -98,11 +113,25 @@ suite c hashes "host tool: list and verify on the real build" cargo test --quiet
 suite c hashes "hashes: rm a .ko or edit its source, make" "$here/checks.sh" rebuild hashes
 kunit c hashes
 matrix c hashes "${boot_modes[@]}"
+# Four vCPUs: the concurrent loaders (guest/tests/05-concurrent-loads) on
+# SMP, and under enforcement the short fuzz run (80-fuzz).
+QEMU_SMP=4 extra=harness.fuzz=1000 matrix c hashes module.sig_enforce=1
+secure_boot c hashes
+suite c hashes "boot hashes: the same image unsigned, refused by the Secure Boot firmware" \
+	boot "kunit.enable=0" --unsigned hashes
 suite c hashes-only "build hashes-only" "$here/build.sh" hashes-only
 suite c hashes-only "hashes-only: manifest and vmlinux table" "$here/checks.sh" manifest hashes-only
 suite c hashes-only "hashes-only: external modules: make again, another list, bad lists" \
 	"$here/checks.sh" extra hashes-only
 matrix c hashes-only "${boot_modes[@]}"
+QEMU_SMP=4 matrix c hashes-only ""
+QEMU_SMP=4 extra=harness.fuzz=1000 matrix c hashes-only lockdown=integrity
+secure_boot c hashes-only
+# The oracle does not trust the kernel: a boot that asks for
+# module.sig_enforce (module_auth.expect=e) and does not get it fails,
+# naming both modes.
+suite c hashes-only "boot hashes-only: asked for module.sig_enforce, not booted with it: the tests fail" \
+	oracle_proof hashes-only
 suite c hashes-only "boot hashes-only: an injected failing guest test fails the boot" \
 	env EXTRA_GUEST_FILES="$here/guest/injected-failure:/tests/module-hashes/50-injected-failure" \
 	"$here/boot.sh" --expect-fail 50-injected-failure hashes-only
@@ -121,18 +150,36 @@ suite f none "build none" "$here/build.sh" none
 matrix f none "" module.sig_enforce=1
 suite f hashes-only+force "build hashes-only+force" "$here/build.sh" hashes-only+force
 matrix f hashes-only+force ""
+# Unusable tables: the kernel boots, says so once, and knows no module.
+suite f hashes-only "hashes-only: unusable tables (placeholder, unsorted, truncated, version 2)" \
+	"$here/badtable.sh" hashes-only
+# Secure Boot with IMA's architecture policy and no lockdown LSM: the
+# policy sets module.sig_enforce, and unknown modules are refused.
+suite f hashes-only+ima "build hashes-only+ima" "$here/build.sh" hashes-only+ima
+secure_boot f hashes-only+ima
 # make bench's kernel, without its inputs (Debian's modules): the table's
 # benchmark runs and checks its lookups; the authentication one skips.
 suite f hashes+bench "build hashes+bench" "$here/build.sh" hashes+bench
 suite f hashes+bench "boot hashes+bench: the benchmarks' suites" \
-	boot harness.bench --require module_hashes_bench hashes+bench
-# KASAN panics the guest on a report; 99-debug-reports fails on a leak,
-# and must on a deliberate one.
+	boot harness.suite=bench --require module_hashes_bench hashes+bench
+# KASAN panics the guest on a report; 99-debug-reports fails on a leak
+# (and must on a deliberate one) and on any report of lockdep, UBSAN and
+# DEBUG_ATOMIC_SLEEP.  Lockdown is raised by /init (harness.lockdown=),
+# after it opened kmemleak, which lockdown then keeps readable.  Four
+# vCPUs, for the concurrent loaders.
+debug_modes=("" module.sig_enforce=1 harness.lockdown=integrity harness.lockdown=confidentiality)
 d=hashes+debug
 suite d $d "build $d" "$here/build.sh" $d
-extra=kasan.fault=panic matrix d $d "${boot_modes[@]}"
+QEMU_SMP=4 extra=kasan.fault=panic matrix d $d "${debug_modes[@]}"
 suite d $d "boot $d: a deliberate leak is found" \
 	boot "kunit.enable=0 harness.leak" --expect-fail 99-debug-reports $d
+# Fault injection and the long fuzz run, under module.sig_enforce.
+extra="kasan.fault=panic harness.faults" matrix d $d module.sig_enforce=1
+extra="kasan.fault=panic harness.fuzz=10000" matrix d $d module.sig_enforce=1
+# KCSAN cannot be built with KASAN: a row of its own.
+d=hashes+kcsan
+suite d $d "build $d" "$here/build.sh" $d
+QEMU_SMP=4 matrix d $d "${debug_modes[@]}"
 suite c - "series applies with git am" "$here/tree.sh" series
 suite f - "series is bisectable; the hook's commit passes the matrix" "$here/checks.sh" series --boot
 suite f - "reproducible from another source path: hashes-only and hash-or-sig+distro(+xz) identical, signed differs" \

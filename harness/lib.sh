@@ -43,6 +43,21 @@ s390)	arch_image=arch/s390/boot/bzImage arch_deb=s390x arch_triplet=s390x-linux-
 	arch_rust_toolchain=1.96.0 ;;
 esac
 
+# qemu_accel CPUS: QEMU's accelerator options for a guest of CPUS vCPUs.
+# TCG, not KVM: KVM guests hang on the machines this was written on.  One
+# vCPU runs on multi-threaded TCG; more run on one host thread
+# (thread=single), which interleaves them and so keeps SMP's semantics for
+# the kernel, because with multi-threaded TCG a vCPU now and then executed
+# a stale translation of kernel text that text_poke_bp() was patching on
+# another, and the guest died of "Oops: int3" before userspace.
+qemu_accel() {
+	if [ "$1" -gt 1 ]; then
+		echo "-accel tcg,thread=single"
+	else
+		echo "-accel tcg"
+	fi
+}
+
 # obj_dir NAME: the build directory of configuration NAME: $BUILD/NAME for
 # x86_64, $BUILD/ARCH/NAME for the others; obj_subdir NAME: the same
 # relative to $BUILD.
@@ -216,12 +231,13 @@ debian_modules() {
 	echo "$modules"
 }
 
-# guest_modload OUT: the selftest's modload helper, static, for the target
+# guest_program SRC OUT: the guest's C program SRC (the selftest's modload
+# helper, the harness's guest/src programs), static, for the target
 # architecture: clang with the kernel's own C library for such programs
 # (tools/include/nolibc) and the tree's UAPI headers, so that it needs no
 # C library or cross compiler of the target.  Both installed once into
 # $BUILD/tools/nolibc-ARCH, with make O=: the source tree stays clean.
-guest_modload() {
+guest_program() {
 	local src=$BUILD/src dir=$BUILD/tools/nolibc-$HARNESS_ARCH key
 	# Installed again for another commit of the tree.
 	key=$(git -C "$src" rev-parse HEAD 2>/dev/null) || key=$(date +%s%N)
@@ -235,8 +251,7 @@ guest_modload() {
 	fi
 	clang-19 --target="$arch_triplet" -static -nostdlib -nostdinc -ffreestanding \
 		-fno-stack-protector -Os -Wall -fuse-ld=lld -I"$dir/sysroot/include" -include nolibc.h \
-		-o "$1" "$root/tools/testing/selftests/module/modload.c" ||
-		die "cannot build the modload helper for $HARNESS_ARCH"
+		-o "$2" "$1" || die "cannot build $1 for $HARNESS_ARCH"
 }
 
 # guest_userland: a directory with Debian's busybox-static, xz and zstd of
@@ -328,6 +343,36 @@ step_summary() {
 
 # The boot modes of the loading-policy matrix (check.sh, checks.sh series).
 boot_modes=("" module.sig_enforce=1 lockdown=integrity lockdown=confidentiality)
+
+# expected_boot_mode CONFIG APPEND: the boot mode that a boot of the kernel
+# of .config CONFIG with the command line APPEND asks for, which the guest
+# tests grade against (module_auth.expect=, tap.sh): e for
+# module.sig_enforce=1 or MODULE_SIG_FORCE (it decides before lockdown),
+# or under Secure Boot (harness.secureboot: boot.sh --secure-boot) with
+# IMA_ARCH_POLICY, which sets sig_enforce; else i or c for lockdown
+# (lockdown=, harness.lockdown= of guest/init, forced in .config, Secure
+# Boot with LOCK_DOWN_IN_EFI_SECURE_BOOT); else d.  APPEND's own
+# module_auth.expect= wins: a test that asks for one mode and boots
+# another must fail.
+expected_boot_mode() {
+	local w mode=d enforce=
+	grep -qx CONFIG_MODULE_SIG_FORCE=y "$1" && enforce=1
+	grep -qx CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY=y "$1" && mode=i
+	grep -qx CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY=y "$1" && mode=c
+	for w in $2; do
+		case $w in
+		module_auth.expect=*) echo "${w#*=}"; return ;;
+		module.sig_enforce=[1yY]) enforce=1 ;;
+		lockdown=integrity|harness.lockdown=integrity) [ $mode = c ] || mode=i ;;
+		lockdown=confidentiality|harness.lockdown=confidentiality) mode=c ;;
+		harness.secureboot)
+			grep -qx CONFIG_IMA_ARCH_POLICY=y "$1" && enforce=1
+			grep -qx CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y "$1" && [ $mode != c ] && mode=i ;;
+		esac
+	done
+	[ -z "$enforce" ] || mode=e
+	echo $mode
+}
 
 # section_bytes ELF SECTION: the size of a section in bytes (empty if none).
 section_bytes() {

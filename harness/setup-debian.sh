@@ -4,7 +4,8 @@
 # Install what the harness needs on Debian 12 or newer, quickly when it is
 # all there: LLVM 19, QEMU (x86_64, and arm64, arm, riscv64 and s390x for
 # ARCH=), busybox-static, the kernel's build dependencies, the tools of the
-# packaging targets and mmdebstrap (make check-debian), rust-src (rustup),
+# packaging targets and mmdebstrap (make check-debian), OVMF, sbsigntool,
+# systemd's EFI stub and mtools (Secure Boot), rust-src (rustup),
 # the Rust toolchain that s390 needs (rustup), bindgen-cli (cargo).  As
 # root or with sudo.
 
@@ -19,7 +20,8 @@ packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 qemu-system-ar
 	  cpio xz-utils zstd gzip file git rsync kmod python3 perl openssl
 	  python3-ply python3-git python3-sphinx
 	  dpkg-dev debhelper rpm debugedit makepkg pacman-package-manager fakeroot
-	  libarchive-tools mmdebstrap)
+	  libarchive-tools mmdebstrap
+	  ovmf sbsigntool systemd-boot-efi mtools dosfstools python3-venv)
 
 missing=()
 for p in "${packages[@]}"; do

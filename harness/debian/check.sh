@@ -49,6 +49,12 @@ if step "build Debian's cloud-amd64 configuration (GCC)" "$here/build.sh" &&
 				done < <(grep '^# figure: ' "$image/$generator-${mode%%=*}.tap" 2>/dev/null)
 			done
 		done
+		# Under UEFI Secure Boot, with nothing asked on the command
+		# line: Secure Boot locks the kernel down, and IMA's
+		# architecture policy (Debian has IMA_ARCH_POLICY) sets
+		# module.sig_enforce.
+		step "boot with initramfs-tools under UEFI Secure Boot" \
+			env SECURE_BOOT=1 "$here/boot.sh" "$image" initramfs-tools "" "$image/initramfs-tools-secureboot"
 	fi
 fi
 

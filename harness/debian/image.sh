@@ -9,6 +9,7 @@
 # Usage: image.sh DEBS_DIR OUT_DIR
 #   OUT_DIR/rootfs.img         ext4 root filesystem (the whole disk, /dev/vda)
 #   OUT_DIR/vmlinuz            the kernel, from the linux-image package
+#   OUT_DIR/config             its configuration
 #   OUT_DIR/initrd.img         its initramfs, made by initramfs-tools
 #   OUT_DIR/initrd-dracut.img  its initramfs, made by dracut
 # The packages that mmdebstrap downloads are kept in $BUILD/dl/trixie-debs.
@@ -57,6 +58,7 @@ mmdebstrap --variant=minbase --include="$packages" \
 rm -f "$sysroot"/var/cache/apt/archives/*.deb
 
 cp "$sysroot/boot/vmlinuz-$krel" "$out/vmlinuz"
+cp "$sysroot/boot/config-$krel" "$out/config"
 cp "$sysroot/boot/initrd.img-$krel" "$out/initrd.img"
 cp "$sysroot/boot/initrd-dracut.img-$krel" "$out/initrd-dracut.img"
 rm -f "$out/rootfs.img"

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modfaults - load modules with one allocation failing, each in turn.
+ *
+ * Usage: modfaults NAME:KIND:FILE...
+ *   KIND  known (in the table), signed (validly signed) or unknown; a FILE
+ *         not named .ko is compressed and loaded with
+ *         MODULE_INIT_COMPRESSED_FILE through finit_module only
+ *
+ * For each input and system call, it loads the module again and again with
+ * /proc/thread-self/fail-nth set to 1, 2, 3, ...: the Nth fault site that
+ * the load reaches fails (failslab and fail_page_alloc, as configured in
+ * debugfs; where debugfs restricts them to a range of the stack, the Nth
+ * inside it), until a load reaches fewer than N sites.  Run under
+ * enforcement: after an injected failure a load may fail or, for a known
+ * or signed module, succeed, but an unknown module never loads; the load
+ * that no failure hit gives the module's own outcome.  A module that loads
+ * is unloaded.  kmemleak (guest/tests/99-debug-reports) finds what the
+ * failed loads leaked.
+ *
+ * Prints a line per input and call, "NAME CALL: injections=N loaded=L
+ * clean=OUTCOME", lines "wrong: ..." for what breaks the rules, and a
+ * last line "injections=N wrong=W"; exits 1 when anything was wrong.
+ */
+#include "modtest.h"
+
+#define LIMIT 100000
+
+static int fail_nth;
+
+static void set_fail_nth(unsigned int n)
+{
+	char s[16];
+	int len = snprintf(s, sizeof(s), "%u", n);
+
+	if (lseek(fail_nth, 0, SEEK_SET) < 0 || write(fail_nth, s, len) != len)
+		die("write", "/proc/thread-self/fail-nth");
+}
+
+/* Whether the failure was injected: fail-nth counted down to 0. */
+static int injected(void)
+{
+	char s[16] = { 0 };
+
+	if (lseek(fail_nth, 0, SEEK_SET) < 0 || read(fail_nth, s, sizeof(s) - 1) < 0)
+		die("read", "/proc/thread-self/fail-nth");
+	return atoi(s) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long total = 0, wrong = 0;
+	int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: modfaults NAME:KIND:FILE...\n");
+		return 2;
+	}
+	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fail_nth < 0)
+		die("open", "/proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION)");
+	for (i = 1; i < argc; i++) {
+		struct input in;
+		int call;
+
+		parse_input(&in, argv[i]);
+		if (!in.compressed)
+			write_file("/tmp/modfaults.ko", in.image.p, in.image.len);
+		for (call = in.compressed; call < 2; call++) {
+			const char *name = call ? "finit" : "init";
+			unsigned long n, injections = 0, loaded = 0;
+			int res = 0, hit;
+
+			for (n = 1; n <= LIMIT; n++) {
+				set_fail_nth(n);
+				if (call)
+					res = load_finit(in.compressed ? in.path : "/tmp/modfaults.ko",
+							 in.compressed ? COMPRESSED_FILE : 0);
+				else
+					res = load_init(in.image.p, in.image.len);
+				hit = injected();
+				set_fail_nth(0);
+				if (res == 0 && unload(in.name)) {
+					printf("wrong: %s %s, failure %lu: does not unload\n", in.name, name, n);
+					wrong++;
+				}
+				if (!hit)
+					break;
+				injections++;
+				if (res == 0) {
+					loaded++;
+					if (!strcmp(in.kind, "unknown")) {
+						printf("wrong: %s %s, failure %lu: an unknown module loaded\n",
+						       in.name, name, n);
+						wrong++;
+					}
+				}
+			}
+			if (n > LIMIT) {
+				printf("wrong: %s %s: still failing after %d injections\n", in.name, name, LIMIT);
+				wrong++;
+			}
+			printf("%s %s: injections=%lu loaded=%lu clean=%s\n",
+			       in.name, name, injections, loaded, errname(res));
+			total += injections;
+		}
+		free(in.image.p);
+	}
+	printf("injections=%lu wrong=%lu\n", total, wrong);
+	return wrong ? 1 : 0;
+}
