@@ -15,7 +15,7 @@
 # must differ.  A MODULE_HASHES configuration is compared once more with an
 # unsorted table, to prove that the comparison can fail.
 #
-# Usage: repro.sh CONFIG [CONFIG...]
+# Usage: repro.sh CONFIG [CONFIG...], or repro.sh debian (repro/debian.sh)
 # Environment: REPRO_EXPECT_DIFFERENT; REPRO_REBUILD=0 to compare the builds
 # of an earlier run again instead of building.
 
@@ -25,6 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 use_build_dir
 
 [ $# -gt 0 ] || die "usage: repro.sh CONFIG [CONFIG...]"
+# Debian's configuration and packages: a comparison of its own.
+[ "$*" != debian ] || exec "$here/repro/debian.sh"
 
 # Fixed time, user and host, the path settings, no ccache.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'

@@ -28,12 +28,17 @@
 
 static int fail_nth;
 
+/*
+ * The file cannot seek, and must not be opened again while a failure is
+ * armed (the open would reach fault sites itself): its writes ignore the
+ * file position, and it is read with pread() at offset 0.
+ */
 static void set_fail_nth(unsigned int n)
 {
 	char s[16];
 	int len = snprintf(s, sizeof(s), "%u", n);
 
-	if (lseek(fail_nth, 0, SEEK_SET) < 0 || write(fail_nth, s, len) != len)
+	if (write(fail_nth, s, len) != len)
 		die("write", "/proc/thread-self/fail-nth");
 }
 
@@ -42,7 +47,7 @@ static int injected(void)
 {
 	char s[16] = { 0 };
 
-	if (lseek(fail_nth, 0, SEEK_SET) < 0 || read(fail_nth, s, sizeof(s) - 1) < 0)
+	if (syscall(__NR_pread64, fail_nth, s, sizeof(s) - 1, 0) < 0)
 		die("read", "/proc/thread-self/fail-nth");
 	return atoi(s) == 0;
 }
@@ -68,18 +73,27 @@ int main(int argc, char **argv)
 			write_file("/tmp/modfaults.ko", in.image.p, in.image.len);
 		for (call = in.compressed; call < 2; call++) {
 			const char *name = call ? "finit" : "init";
-			unsigned long n, injections = 0, loaded = 0;
+			unsigned long n, injections = 0, loaded = 0, counts[8] = { 0 };
+			const char *errors[8] = { 0 };
+			int e;
 			int res = 0, hit;
 
 			for (n = 1; n <= LIMIT; n++) {
+				/* Opened before the failure is armed. */
+				int fd = call ? open(in.compressed ? in.path : "/tmp/modfaults.ko", O_RDONLY) : -1;
+
+				if (call && fd < 0)
+					die("open", in.path);
 				set_fail_nth(n);
 				if (call)
-					res = load_finit(in.compressed ? in.path : "/tmp/modfaults.ko",
-							 in.compressed ? COMPRESSED_FILE : 0);
+					res = syscall(__NR_finit_module, fd, "",
+						      in.compressed ? COMPRESSED_FILE : 0) ? -errno : 0;
 				else
 					res = load_init(in.image.p, in.image.len);
 				hit = injected();
 				set_fail_nth(0);
+				if (fd >= 0)
+					close(fd);
 				if (res == 0 && unload(in.name)) {
 					printf("wrong: %s %s, failure %lu: does not unload\n", in.name, name, n);
 					wrong++;
@@ -87,6 +101,12 @@ int main(int argc, char **argv)
 				if (!hit)
 					break;
 				injections++;
+				for (e = 0; res && e < 7 && errors[e] && strcmp(errors[e], errname(res)); e++)
+					;
+				if (res) {
+					errors[e] = errname(res);
+					counts[e]++;
+				}
 				if (res == 0) {
 					loaded++;
 					if (!strcmp(in.kind, "unknown")) {
@@ -100,8 +120,10 @@ int main(int argc, char **argv)
 				printf("wrong: %s %s: still failing after %d injections\n", in.name, name, LIMIT);
 				wrong++;
 			}
-			printf("%s %s: injections=%lu loaded=%lu clean=%s\n",
-			       in.name, name, injections, loaded, errname(res));
+			printf("%s %s: injections=%lu loaded=%lu", in.name, name, injections, loaded);
+			for (e = 0; e < 8 && errors[e]; e++)
+				printf(" %s=%lu", errors[e], counts[e]);
+			printf(" clean=%s\n", errname(res));
 			total += injections;
 		}
 		free(in.image.p);
