@@ -41,9 +41,13 @@ static uint64_t next(void)
 	return rng * 0x2545f4914f6cdd1dULL;
 }
 
+/*
+ * A number below n (n < 2^32), by a multiplication rather than a division,
+ * which 32-bit ARM does not have without the C library's helpers.
+ */
 static size_t below(size_t n)
 {
-	return n ? next() % n : 0;
+	return ((next() >> 32) * (uint32_t)n) >> 32;
 }
 
 enum mutation { FLIP, TRUNCATE, APPEND, TRAILER_FITS, TRAILER_TOO_LONG, TRAILER_MOVED, NONE, MUTATIONS };
