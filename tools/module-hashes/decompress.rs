@@ -127,13 +127,16 @@ mod tests {
     use super::*;
 
     /// Whether `program` can be run.
-    fn have(program: &str) -> bool {
-        Command::new(program)
+    /// Fails the test unless `program` runs: required, so that no test
+    /// passes without checking what it is about.
+    fn need(program: &str) {
+        let runs = Command::new(program)
             .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-            .is_ok()
+            .is_ok();
+        assert!(runs, "the tests need {program} (make setup installs it)");
     }
 
     /// "a module image\n" as each program compresses it (`gzip -9n`,
@@ -177,10 +180,7 @@ mod tests {
     #[test]
     fn expands_through_each_program() {
         for (program, format, compressed) in COMPRESSED {
-            if !have(program) {
-                println!("skipping {program}: not installed");
-                continue;
-            }
+            need(program);
             assert_eq!(Format::detect(compressed), Some(format), "{program}");
             assert_eq!(
                 format.expand(compressed).unwrap(),
@@ -192,9 +192,7 @@ mod tests {
 
     #[test]
     fn corrupt_input_is_an_error_naming_the_program() {
-        if !have("xz") {
-            return;
-        }
+        need("xz");
         let error = Format::Xz
             .expand(b"\xfd7zXZ\0 and then garbage")
             .unwrap_err();
