@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A kernel's digest table, from any SOURCE: a vmlinux (its
+//! `.module_hashes` section), the bare section, the text list of
+//! `/sys/kernel/module_hashes` (one hex digest per line, sorted), or a
+//! kernel image of any architecture, expanded by the kernel's
+//! `scripts/extract-vmlinux`.  What is neither ELF nor a table (an
+//! uncompressed image, or what extract-vmlinux returns for an architecture
+//! whose image is not ELF) is searched for its one well-formed header.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::{env, fs};
+
+use crate::layout::{ALGO_SHA256, HEADER_SIZE, MAGIC, SECTION_NAME, SHA256_SIZE, VERSION};
+use crate::{context, elf, io_error, module, show, Digest, Error};
+use crate::{BAD_FORMAT, BAD_TABLE, FAILED, NO_TABLE};
+
+/// The sorted digests of the SOURCE at `path`.  Errors name the file.
+pub(crate) fn read(path: &Path) -> Result<Vec<Digest>, Error> {
+    let table = fs::read(path).map_err(io_error);
+    let table = table.and_then(|data| from_bytes(path, &data));
+    table.map_err(|error| context(error, &show(path.as_os_str())))
+}
+
+/// The digests of the SOURCE `data`, read from `path`.
+fn from_bytes(path: &Path, data: &[u8]) -> Result<Vec<Digest>, Error> {
+    if data.starts_with(b"\x7fELF") {
+        return parse_section(elf::section(data, SECTION_NAME)?);
+    }
+    if data.starts_with(&MAGIC) {
+        return parse_section(data);
+    }
+    let first_line = data.split(|&byte| byte == b'\n').next();
+    if data.is_empty() || first_line.and_then(parse_hex).is_some() {
+        return parse_text(data);
+    }
+    if let Some(table) = scan(data)? {
+        return Ok(table);
+    }
+    let vmlinux = extract(path)?;
+    let why = "or extract-vmlinux did not expand it (it returns a 32-bit ARM zImage as is)";
+    let missing = Error(NO_TABLE, format!("no {SECTION_NAME} table, {why}"));
+    let table = match vmlinux.starts_with(b"\x7fELF") {
+        true => elf::section(&vmlinux, SECTION_NAME).and_then(parse_section),
+        false => scan(&vmlinux)?.ok_or(missing),
+    };
+    table.map_err(|error| context(error, "the kernel that extract-vmlinux found in it"))
+}
+
+/// 64 hex digits as a digest.
+pub(crate) fn parse_hex(hex: &[u8]) -> Option<Digest> {
+    let valid = hex.len() == 2 * SHA256_SIZE && hex.iter().all(u8::is_ascii_hexdigit);
+    let mut digest = [0; SHA256_SIZE];
+    for (byte, pair) in digest.iter_mut().zip(hex.chunks_exact(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    valid.then_some(digest)
+}
+
+/// `digests` if they are sorted without duplicates, as the kernel's binary
+/// search needs them; `what` names them in the error.
+fn sorted(digests: Vec<Digest>, what: &str) -> Result<Vec<Digest>, Error> {
+    let Some(at) = digests.windows(2).position(|pair| pair[0] >= pair[1]) else {
+        return Ok(digests);
+    };
+    let why = format!("corrupt {what}: entry {} is not after entry {at}", at + 1);
+    Err(Error(BAD_TABLE, why))
+}
+
+/// The digests of the text list.
+fn parse_text(text: &[u8]) -> Result<Vec<Digest>, Error> {
+    let (lines, mut digests) = (text.strip_suffix(b"\n").unwrap_or(text), Vec::new());
+    // An empty list splits into one empty line: none.
+    let lines = lines.split(|&b| b == b'\n').skip(text.is_empty().into());
+    for (number, line) in lines.enumerate() {
+        let why = format!("corrupt digest list: line {} is not a digest", number + 1);
+        digests.push(parse_hex(line).ok_or(Error(BAD_TABLE, why))?);
+    }
+    sorted(digests, "digest list")
+}
+
+/// The digests of a `.module_hashes` section (or of memory from its start
+/// on), checked as the kernel relies on them.
+fn parse_section(section: &[u8]) -> Result<Vec<Digest>, Error> {
+    let bad = |why: String| Error(BAD_TABLE, format!("corrupt {SECTION_NAME} table: {why}"));
+    let never = "the table was never filled in, so the kernel knows no module";
+    if section.len() < HEADER_SIZE {
+        return Err(bad(format!("{} bytes, less than a header", section.len())));
+    }
+    if section.iter().all(|&byte| byte == 0) {
+        return Err(bad(never.into()));
+    }
+    let field = |at: usize| elf::int(section, at, 4, false);
+    let (version, algo, size) = (field(8), field(12), field(20));
+    let expected = (VERSION as usize, ALGO_SHA256 as usize, SHA256_SIZE);
+    if section[..8] != MAGIC || (version, algo, size) != expected {
+        let magic = section[..8].escape_ascii();
+        let why = format!("magic \"{magic}\", version {version}, algorithm {algo}");
+        return Err(bad(format!("bad header: {why}, entry size {size}")));
+    }
+    let count = field(16);
+    if count == u32::MAX as usize {
+        return Err(bad(never.into()));
+    }
+    let entries = section[HEADER_SIZE..].chunks_exact(SHA256_SIZE).take(count);
+    let digests: Vec<Digest> = entries.filter_map(|entry| entry.try_into().ok()).collect();
+    if digests.len() < count {
+        let why = format!("count {count} is beyond the section: {} fit", digests.len());
+        return Err(bad(why));
+    }
+    sorted(digests, &format!("{SECTION_NAME} table"))
+}
+
+/// The table of the memory image `data`, if it has a well-formed header:
+/// magic, version, algorithm and entry size.
+fn scan(data: &[u8]) -> Result<Option<Vec<Digest>>, Error> {
+    let mut header = MAGIC.to_vec();
+    header.extend([VERSION, ALGO_SHA256].map(u32::to_le_bytes).concat());
+    let size = (SHA256_SIZE as u32).to_le_bytes();
+    let plausible = |at: &usize| {
+        data[*at..].starts_with(&header) && data.get(at + 20..at + 24) == Some(&size[..])
+    };
+    let found: Vec<usize> = (0..data.len()).filter(plausible).take(2).collect();
+    let why = format!("more than one {SECTION_NAME} table");
+    match found[..] {
+        [] => Ok(None),
+        [at] => parse_section(&data[at..]).map(Some),
+        _ => Err(Error(BAD_TABLE, why)),
+    }
+}
+
+/// The kernel's `scripts/extract-vmlinux`: `$EXTRACT_VMLINUX`, else the
+/// one of the tree this program was built from (see the Makefile), else
+/// the first in `$PATH`.
+fn extract_vmlinux() -> Option<PathBuf> {
+    let built = option_env!("MODULE_HASHES_EXTRACT_VMLINUX").map(PathBuf::from);
+    let path = env::var_os("PATH").unwrap_or_default();
+    let in_path = env::split_paths(&path).map(|directory| directory.join("extract-vmlinux"));
+    let found = built.into_iter().chain(in_path).find(|path| path.is_file());
+    let script = env::var_os("EXTRACT_VMLINUX").map(PathBuf::from).or(found);
+    script.filter(|script| script.is_file())
+}
+
+/// What `scripts/extract-vmlinux` finds in the kernel image at `path`.
+fn extract(path: &Path) -> Result<Vec<u8>, Error> {
+    let Some(script) = extract_vmlinux() else {
+        let why = "not a vmlinux or table, and no extract-vmlinux (see EXTRACT_VMLINUX)";
+        return Err(Error(FAILED, why.into()));
+    };
+    let mut command = Command::new("sh");
+    // "./" keeps a name that starts with '-' from being an option.
+    let image = Path::new(".").join(path);
+    command.arg(&script).arg(image).stdin(Stdio::null());
+    let script = script.display();
+    let bad = |why: String| Error(BAD_FORMAT, format!("not a kernel: {script}: {why}"));
+    match module::run_bounded(command).map_err(bad)? {
+        vmlinux if vmlinux.is_empty() => Err(bad("found no vmlinux in it".into())),
+        vmlinux => Ok(vmlinux),
+    }
+}
