@@ -157,6 +157,8 @@ suite f hashes-only "hashes-only: unusable tables (placeholder, unsorted, trunca
 # policy sets module.sig_enforce, and unknown modules are refused.
 suite f hashes-only+ima "build hashes-only+ima" "$here/build.sh" hashes-only+ima
 secure_boot f hashes-only+ima
+# The same kernel without Secure Boot: nothing enforces (column d).
+matrix f hashes-only+ima ""
 # make bench's kernel, without its inputs (Debian's modules): the table's
 # benchmark runs and checks its lookups; the authentication one skips.
 suite f hashes+bench "build hashes+bench" "$here/build.sh" hashes+bench

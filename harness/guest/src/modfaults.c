@@ -19,12 +19,14 @@
  * failed loads leaked.
  *
  * Prints a line per input and call, "NAME CALL: injections=N loaded=L
- * clean=OUTCOME", lines "wrong: ..." for what breaks the rules, and a
- * last line "injections=N wrong=W"; exits 1 when anything was wrong.
+ * ERRNO=COUNT... clean=OUTCOME", lines "wrong: ..." for what breaks the
+ * rules, and a last line "injections=N wrong=W"; exits 1 when anything was
+ * wrong.  MODFAULTS_LIMIT bounds the injections per input and call.
  */
 #include "modtest.h"
 
-#define LIMIT 100000
+/* Injections per input and call at most (MODFAULTS_LIMIT overrides). */
+static unsigned long limit = 100000;
 
 static int fail_nth;
 
@@ -61,6 +63,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: modfaults NAME:KIND:FILE...\n");
 		return 2;
 	}
+	if (getenv("MODFAULTS_LIMIT"))
+		limit = strtoul(getenv("MODFAULTS_LIMIT"), NULL, 0);
 	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR);
 	if (fail_nth < 0)
 		die("open", "/proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION)");
@@ -78,7 +82,7 @@ int main(int argc, char **argv)
 			int e;
 			int res = 0, hit;
 
-			for (n = 1; n <= LIMIT; n++) {
+			for (n = 1; n <= limit; n++) {
 				/* Opened before the failure is armed. */
 				int fd = call ? open(in.compressed ? in.path : "/tmp/modfaults.ko", O_RDONLY) : -1;
 
@@ -116,8 +120,8 @@ int main(int argc, char **argv)
 					}
 				}
 			}
-			if (n > LIMIT) {
-				printf("wrong: %s %s: still failing after %d injections\n", in.name, name, LIMIT);
+			if (n > limit) {
+				printf("wrong: %s %s: still failing after %lu injections\n", in.name, name, limit);
 				wrong++;
 			}
 			printf("%s %s: injections=%lu loaded=%lu", in.name, name, injections, loaded);
