@@ -27,7 +27,7 @@
 #   make bench                 what authentication costs in the kernel, by hash and by
 #                              signature, the table at scale, memory and boot: a report
 #                              in build/bench/report.txt (x86_64; not part of check)
-#   make bench-hash            time the host tool against cat, sha256sum and openssl
+#   make bench-hash            time the host programs against cat, sha256sum and openssl
 #                              on Debian's 4,225 modules
 #   make clean                 remove build/ (downloads in build/dl are kept)
 #
@@ -87,7 +87,8 @@ bench: setup
 
 bench-hash:
 	cargo build --release --quiet
-	nice -n 19 $(H)/bench-hash.sh $(BUILD)/bench target/release/module-hashes
+	nice -n 19 $(H)/bench-hash.sh $(BUILD)/bench target/release/module-hashes-write \
+		target/release/module-hashes
 
 lint: setup
 	$(H)/lint.sh $(GATES)

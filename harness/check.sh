@@ -104,10 +104,12 @@ distro() { # distro CONFIG PACKAGE-FORMAT...: a distribution's build (configs/di
 share_build_dir() { [ -L "$BUILD/$2" ] || rm -rf "${BUILD:?}/$2"; ln -sfn "$1" "$BUILD/$2"; }
 
 suite c - "harness self-tests" "$here/tests/run.sh"
-suite c - "host tool: cargo test" cargo test --quiet
 suite c - "lint: checkpatch, rustfmt, clippy, rustdoc, Sphinx" "$here/lint.sh"
 suite c - "Kconfig: enforcement survives a build host without Rust; only tested architectures" "$here/checks.sh" kconfig
 suite c hashes "build hashes" "$here/build.sh" hashes
+# After a build: the tests read the patched tree (.cargo/config.toml).
+suite c - "host programs: cargo test" cargo test --quiet
+suite c - "writer's kbuild glue on scratch trees" "$here/kbuild-hashes.sh"
 suite c hashes "hashes: manifest and vmlinux table" "$here/checks.sh" manifest hashes
 suite c hashes "host tool: list and verify on the real build" cargo test --quiet -- --ignored
 suite c hashes "hashes: rm a .ko or edit its source, make" "$here/checks.sh" rebuild hashes

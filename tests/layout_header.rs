@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The tool's layout constants against include/linux/module_hashes.h, the
-//! kernel's definition of the `.module_hashes` layout.  (The kernel build
-//! checks the same at every build: `write` refuses a section whose reserved
-//! header differs from the tool's.)
+//! The layout constants that tools/module-hashes shares with
+//! scripts/module-hashes (layout.rs) against include/linux/module_hashes.h,
+//! the kernel's definition of the `.module_hashes` layout.
 
 #[path = "../scripts/module-hashes/layout.rs"]
 mod layout;
@@ -11,9 +10,23 @@ mod layout;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// The header's text.
+/// The header's text, from the kernel tree of `$KERNEL_SRC` (see
+/// .cargo/config.toml), or the directory of Cargo.toml if it has it.
 fn header() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/linux/module_hashes.h");
+    let relative = "include/linux/module_hashes.h";
+    let tree = std::env::var_os("KERNEL_SRC").map(std::path::PathBuf::from);
+    let candidates = [
+        tree,
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()),
+    ];
+    let Some(path) = candidates
+        .into_iter()
+        .flatten()
+        .map(|tree| tree.join(relative))
+        .find(|path| path.is_file())
+    else {
+        panic!("this test needs {relative}: set KERNEL_SRC to a kernel tree that has it");
+    };
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 

@@ -70,11 +70,11 @@ for variant in both hashes-only sig-only; do
 	if [ -n "$table" ]; then
 		# The step the series adds to a build: hash every module and
 		# write the table (cold page cache aside, as in the build).
-		cp "$obj/vmlinux" "$tmp/vmlinux"
+		objcopy -O binary --only-section=.module_hashes "$obj/vmlinux.unstripped" "$tmp/placeholder"
 		start=$(date +%s.%N)
 		(cd "$obj" && scripts/module-hashes/module-hashes write --objtree . --order modules.order \
-			--vmlinux "$tmp/vmlinux" $(grep -qx CONFIG_MODULE_INSTALL_STRIP=y .config &&
-						   echo --image-suffix .stripped) -j "$(nproc)")
+			--section "$tmp/placeholder" --output "$tmp/table" \
+			$(grep -qx CONFIG_MODULE_INSTALL_STRIP=y .config && echo --image-suffix .stripped))
 		step=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f s", e - s }')
 		# And the stripping that MODULE_INSTALL_STRIP moves into the
 		# build (modules_install did it before), on one core.
