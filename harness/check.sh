@@ -110,6 +110,7 @@ suite c hashes "build hashes" "$here/build.sh" hashes
 # After a build: the tests read the patched tree (.cargo/config.toml).
 suite c - "host programs: cargo test" cargo test --quiet
 suite c - "writer's kbuild glue on scratch trees" "$here/kbuild-hashes.sh"
+suite c - "size of the series' code: writer, tools, kernel" "$here/count-lines.sh"
 suite c hashes "hashes: manifest and vmlinux table" "$here/checks.sh" manifest hashes
 suite c hashes "host tool: list and verify on the real build" cargo test --quiet -- --ignored
 suite c hashes "hashes: rm a .ko or edit its source, make" "$here/checks.sh" rebuild hashes
