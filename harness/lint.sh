@@ -124,7 +124,12 @@ gate_checkpatch() {
 	fi
 	for p in "${patches[@]}"; do
 		p=$(realpath "$p")
-		if [ -d "$p" ]; then list+=("$p"/*.patch); else list+=("$p"); fi
+		# A cover letter is no patch for checkpatch.
+		if [ -d "$p" ]; then
+			mapfile -t -O "${#list[@]}" list < <(ls "$p"/*.patch | grep -v '/0000-cover-letter\.patch$')
+		else
+			list+=("$p")
+		fi
 	done
 	for p in "${list[@]}"; do [ -f "$p" ] || die "no patch $p"; done
 	# checkpatch.ignore: "--ignore TYPE[,TYPE...]" lines, each under a

@@ -303,19 +303,38 @@ cmd_export() {
 	info "exported $(wc -l < "$tmp/series") commits to patches/ and the overlay"
 }
 
+# cover_letter PATCH TEXT: put TEXT's first line in as the subject of
+# format-patch's cover letter PATCH, and the rest as its text.
+cover_letter() {
+	local subject
+	[ -f "$2" ] || die "$2: no cover letter text"
+	subject=$(head -n 1 "$2")
+	awk -v subject="$subject" -v text="$2" '
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			while ((getline line < text) > 0) if (++n > 2) print line
+			next
+		}
+		{ print }' "$1" > "$1.new"
+	grep -q 'SUBJECT HERE\|BLURB HERE' "$1.new" && die "cannot fill in the cover letter $1"
+	mv "$1.new" "$1"
+}
+
 # tree.sh series
 cmd_series() {
 	local out=$BUILD/series wt=$BUILD/series-check
 	cmd_sync
 	rm -rf "$out"
-	harness_git format-patch -q --zero-commit --no-signature -o "$out" base..work >/dev/null
-	info "wrote $(ls "$out" | wc -l) patches to $out"
+	harness_git format-patch -q --zero-commit --no-signature --cover-letter -o "$out" base..work >/dev/null
+	# The cover letter: its subject and text from patches/cover-letter.txt.
+	cover_letter "$out"/0000-cover-letter.patch "$patches/cover-letter.txt"
+	info "wrote $(ls "$out" | wc -l) patches to $out (0000: the cover letter)"
 	# Prove that git am applies the series to the pristine base.
 	harness_git worktree remove -f "$wt" 2>/dev/null || rm -rf "$wt"
 	harness_git worktree prune
 	harness_git worktree add -q --detach "$wt" base
 	[ -z "$(ls "$out")" ] ||
-		git -C "$wt" -c user.name=harness -c user.email=harness@localhost am -q "$out"/*.patch ||
+		git -C "$wt" -c user.name=harness -c user.email=harness@localhost am -q $(ls "$out"/*.patch | grep -v /0000-cover-letter.patch) ||
 		die "the series in $out does not apply to the base with git am"
 	[ "$(git -C "$wt" rev-parse "HEAD^{tree}")" = "$(harness_git rev-parse "work^{tree}")" ] ||
 		die "git am of $out gives a different tree than the work branch"
