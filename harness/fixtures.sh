@@ -74,9 +74,16 @@ if grep -qx CONFIG_MODULE_SIG=y "$obj/.config"; then
 	cp "$out/variants/oot-otherkey.ko" "$out/rejected/hello_oot-other-key.ko"
 	compress_as "$suffix" "$out/rejected/hello_oot-other-key.ko"
 fi
-# The table as the build wrote it, for the guest to compare with
-# /sys/kernel/module_hashes.
-! grep -qx CONFIG_MODULE_HASHES=y "$obj/.config" ||
+# The table as the build wrote it (for the fuzzer's oracle), and as the
+# text list that /sys/kernel/module_hashes is to show: its digests in
+# lowercase hex, one per line, read here from the section's bytes (the
+# count, a little-endian u32 at offset 16; the digests from offset 24).
+if grep -qx CONFIG_MODULE_HASHES=y "$obj/.config"; then
 	dump_section "$obj/vmlinux" .module_hashes "$out/module_hashes"
+	count=$(od -An -tu4 --endian=little -j 16 -N 4 "$out/module_hashes" | tr -d ' ')
+	od -An -v -tx1 -j 24 -N $((count * 32)) "$out/module_hashes" | tr -d ' \n' |
+		fold -w 64 > "$out/module_hashes.txt"
+	[ "$count" = 0 ] || echo >> "$out/module_hashes.txt"
+fi
 touch "$out/.done"
 info "$out: $(cd "$out" && find . -type f -name '*.ko*' | LC_ALL=C sort | tr '\n' ' ')"
