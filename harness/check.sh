@@ -41,7 +41,7 @@ boot() { # boot APPEND [boot.sh option...] CONFIG
 kunit() { # kunit WHEN CONFIG: the boot that runs KUnit, whose suites must pass
 	local b
 	b=$(obj_subdir "$2")
-	suite "$1" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha256 --require module_hashes "$2"
+	suite "$1" "$b" "boot $b: KUnit" boot "" --require rust_kernel_sha2 --require module_hashes "$2"
 }
 matrix() { # [extra=APPEND] [QEMU_SMP=N] matrix WHEN CONFIG MODE...
 	local when=$1 c=$2 b mode

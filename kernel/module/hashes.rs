@@ -9,7 +9,8 @@
 //! image it is about to load, without an appended signature, is one of them.
 
 use kernel::{
-    crypto::sha256::{self, Digest, DIGEST_SIZE},
+    bindings,
+    crypto::sha2::{sha256, SHA256_DIGEST_SIZE},
     module_hashes::{Header, ALGO_SHA256, MAGIC, VERSION},
     prelude::*,
     sync::SetOnce,
@@ -17,6 +18,9 @@ use kernel::{
 };
 
 const __LOG_PREFIX: &[u8] = b"module\0";
+
+/// A SHA-256 digest: an entry of the table.
+type Digest = [u8; SHA256_DIGEST_SIZE];
 
 /// Why a `.module_hashes` section cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,11 +45,10 @@ enum TableError {
 ///
 /// # Invariants
 ///
-/// `entries` is a whole number of [`DIGEST_SIZE`]-byte digests in strictly
-/// ascending order.
+/// `entries` is in strictly ascending order.
 #[derive(Clone, Copy)]
 struct Table<'a> {
-    entries: &'a [u8],
+    entries: &'a [Digest],
 }
 
 impl<'a> Table<'a> {
@@ -61,60 +64,58 @@ impl<'a> Table<'a> {
         if header.algo() != ALGO_SHA256 {
             return Err(TableError::BadAlgorithm);
         }
-        if header.entry_size() as usize != DIGEST_SIZE {
+        if header.entry_size() as usize != SHA256_DIGEST_SIZE {
             return Err(TableError::BadEntrySize);
         }
-        let size = (header.count() as usize)
-            .checked_mul(DIGEST_SIZE)
+        let count = header.count() as usize;
+        let size = count
+            .checked_mul(SHA256_DIGEST_SIZE)
             .ok_or(TableError::Truncated)?;
-        let entries = rest.get(..size).ok_or(TableError::Truncated)?;
-        let mut digests = entries.chunks_exact(DIGEST_SIZE);
-        let mut previous = digests.next();
-        for digest in digests {
-            if previous >= Some(digest) {
-                return Err(TableError::Unsorted);
-            }
-            previous = Some(digest);
+        let bytes = rest.get(..size).ok_or(TableError::Truncated)?;
+        // SAFETY: `bytes` is `count` digests long, and a `Digest` is an array
+        // of bytes: alignment 1, no padding, every bit pattern valid.  The
+        // new slice covers the same memory as `bytes`, borrowed for the same
+        // lifetime.
+        let entries = unsafe { core::slice::from_raw_parts(bytes.as_ptr().cast(), count) };
+        if !entries.is_sorted_by(|a: &Digest, b| a < b) {
+            return Err(TableError::Unsorted);
         }
-        // INVARIANT: `entries` is `count` whole digests, checked above to be
-        // in strictly ascending order.
+        // INVARIANT: `entries` was checked above to be strictly ascending.
         Ok(Table { entries })
     }
 
     fn len(&self) -> usize {
-        self.entries.len() / DIGEST_SIZE
-    }
-
-    fn entry(&self, index: usize) -> &'a [u8] {
-        &self.entries[index * DIGEST_SIZE..(index + 1) * DIGEST_SIZE]
+        self.entries.len()
     }
 
     /// Returns whether `digest` is in the table: a binary search, which the
     /// order of the entries (the type invariant) makes correct.
     fn contains(&self, digest: &Digest) -> bool {
-        let (mut low, mut high) = (0, self.len());
-        while low < high {
-            let mid = low + (high - low) / 2;
-            match self.entry(mid).cmp(&digest[..]) {
-                core::cmp::Ordering::Less => low = mid + 1,
-                core::cmp::Ordering::Greater => high = mid,
-                core::cmp::Ordering::Equal => return true,
-            }
-        }
-        false
+        self.entries.binary_search(digest).is_ok()
     }
+}
+
+/// The kernel's `.module_hashes` section.
+fn vmlinux_section() -> &'static [u8] {
+    let start = (&raw const bindings::__start_module_hashes).cast::<u8>();
+    let stop = (&raw const bindings::__stop_module_hashes).cast::<u8>();
+    // SAFETY: The linker script places the `.module_hashes` section between
+    // `__start_module_hashes` and `__stop_module_hashes`, in read-only data
+    // that is never written for as long as the kernel runs; `u8` has no
+    // alignment requirement.
+    unsafe { core::slice::from_raw_parts(start, stop.addr() - start.addr()) }
 }
 
 /// The kernel's table, validated on first use.
 static VMLINUX_TABLE: SetOnce<Result<Table<'static>, TableError>> = SetOnce::new();
 
-/// The table of the kernel's section, validated once: `section` must be the
-/// same on every call.
-fn vmlinux_table(section: &'static [u8]) -> Option<Table<'static>> {
+/// The table of the kernel's `.module_hashes` section, validated on the
+/// first call.
+fn vmlinux_table() -> Option<Table<'static>> {
     if let Some(table) = VMLINUX_TABLE.copy() {
         return table.ok();
     }
-    let table = Table::parse(section);
+    let table = Table::parse(vmlinux_section());
     // Whoever populates it logs: one line, however many modules follow.
     if VMLINUX_TABLE.populate(table) {
         match table {
@@ -134,42 +135,32 @@ fn vmlinux_table(section: &'static [u8]) -> Option<Table<'static>> {
 /// an appended signature.  On return, `digest` holds its SHA-256, for the
 /// caller's log message.
 ///
-/// Returns true if that digest is in the table of `section`, which is
-/// validated on the first call; an unusable table means that no module is
-/// known.
+/// Returns true if that digest is in the table of the kernel's
+/// `.module_hashes` section, which is validated on the first call; an
+/// unusable table means that no module is known.
 ///
 /// # Safety
 ///
-/// - `section` must be the kernel's `.module_hashes` section, the same on
-///   every call: valid for reading `section_len` bytes, and never written,
-///   for as long as the kernel runs.
 /// - `image` must be valid for reading `len` bytes, and not written, for
 ///   the duration of the call.
-/// - `digest` must be valid for writing `SHA256_DIGEST_SIZE` bytes, and not
-///   accessed otherwise, for the duration of the call.
+/// - `digest` must be valid for writing `SHA256_DIGEST_SIZE` bytes for the
+///   duration of the call.
 #[export]
 pub unsafe extern "C" fn module_hashes_known(
-    section: *const u8,
-    section_len: usize,
     image: *const u8,
     len: usize,
     digest: *mut u8,
 ) -> bool {
-    // SAFETY: The caller guarantees that `section` is valid for reading
-    // `section_len` bytes and never written for as long as the kernel runs,
-    // so a shared `'static` slice of it is sound; `u8` has no alignment
-    // requirement.
-    let section = unsafe { core::slice::from_raw_parts(section, section_len) };
     // SAFETY: The caller guarantees that `image` is valid for reading `len`
     // bytes and not written during the call; `u8` has no alignment
     // requirement.
     let image = unsafe { core::slice::from_raw_parts(image, len) };
+    let computed = sha256(image);
     // SAFETY: The caller guarantees that `digest` is valid for writing
-    // `SHA256_DIGEST_SIZE` (`DIGEST_SIZE`) bytes and not accessed otherwise
-    // during the call; a `Digest` is a byte array, with alignment 1.
-    let digest = unsafe { &mut *digest.cast::<Digest>() };
-    *digest = sha256::digest(image);
-    vmlinux_table(section).is_some_and(|table| table.contains(digest))
+    // `SHA256_DIGEST_SIZE` bytes, the size of a `Digest`, which is a byte
+    // array with alignment 1.  Nothing reads the memory before it is written.
+    unsafe { digest.cast::<Digest>().write(computed) };
+    vmlinux_table().is_some_and(|table| table.contains(&computed))
 }
 
 #[cfg(CONFIG_MODULE_HASHES_KUNIT_TEST)]
@@ -182,7 +173,7 @@ mod tests {
     fn section(count: u32, digests: &[Digest], padding: usize) -> Result<KVec<u8>> {
         let mut s = KVec::new();
         s.extend_from_slice(MAGIC, GFP_KERNEL)?;
-        for field in [VERSION, ALGO_SHA256, count, DIGEST_SIZE as u32] {
+        for field in [VERSION, ALGO_SHA256, count, SHA256_DIGEST_SIZE as u32] {
             s.extend_from_slice(&field.to_le_bytes(), GFP_KERNEL)?;
         }
         for d in digests {
@@ -195,7 +186,7 @@ mod tests {
     }
 
     fn digest_of(n: u8) -> Digest {
-        sha256::digest(&[n])
+        sha256(&[n])
     }
 
     /// Five distinct digests in ascending order.
@@ -240,8 +231,8 @@ mod tests {
             for (i, digest) in d.iter().enumerate() {
                 assert_eq!(table.contains(digest), i < count);
             }
-            assert!(!table.contains(&[0; DIGEST_SIZE]));
-            assert!(!table.contains(&[0xff; DIGEST_SIZE]));
+            assert!(!table.contains(&[0; SHA256_DIGEST_SIZE]));
+            assert!(!table.contains(&[0xff; SHA256_DIGEST_SIZE]));
             assert!(!table.contains(&digest_of(100)));
         }
         Ok(())

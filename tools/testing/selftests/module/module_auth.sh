@@ -27,9 +27,8 @@
 # known (rejected when enforcing, else loaded with taint E) and that the
 # kernel logs its file, its digest, why and what became of it, and emits an
 # audit record for it (CONFIG_AUDIT; read with ausearch when auditd runs),
-# that a forced load is never accepted by its hash (and is logged so), and
-# that /sys/kernel/module_hashes, root only, holds a valid table
-# with the known module's digest (and does not exist without it).
+# and that a forced load is never accepted by its hash (and is logged
+# so).
 #
 # The column of the table is the boot mode that was asked for, not the one
 # the kernel reports: -e, or module_auth.expect= on the kernel command line
@@ -204,9 +203,8 @@ size_of() {
 	wc -c < "$1" | tr -d ' '
 }
 
-# uint FILE OFFSET SIZE [BIG]: the unsigned integer at OFFSET, little-endian
-# (as the table of /sys/kernel/module_hashes on every architecture), or
-# big-endian when BIG is 1 (the ELF files of a big-endian architecture).
+# uint FILE OFFSET SIZE [BIG]: the unsigned integer at OFFSET, little-endian,
+# or big-endian when BIG is 1 (the ELF files of a big-endian architecture).
 uint() {
 	od -An -tu1 -v -j "$2" -N "$3" "$1" | awk -v big="${4:-0}" '
 		{ for (i = 1; i <= NF; i++) b[n++] = $i }
@@ -594,11 +592,11 @@ auth_matches() {
 }
 
 # The plan: the checks of a known and a tampered module (10 for each
-# module), two of /sys/kernel/module_hashes, one at the end, and one for
+# module), one at the end, and one for
 # each call of each row of the table.
 rows=$(grep -v '^#' "$table" | awk 'NF { n += ($3 == "both") ? 2 : 1 } END { print n + 0 }')
 ktap_print_header
-ktap_set_plan $((1 + 10 * 2 + 2 + 5 + 1 + rows))
+ktap_set_plan $((1 + 10 * 2 + 5 + 1 + rows))
 ktap_print_msg "kernel $kver, configuration $class, boot mode $mode (column $column)"
 
 desc="the kernel enforces the boot mode asked for"
@@ -812,44 +810,6 @@ try() { # try FILE MODULE CALL FLAGS WANT H:d-WANT
 		ktap_test_pass "$desc"
 	fi
 }
-
-# /sys/kernel/module_hashes: the table the kernel accepts, root only, on a
-# CONFIG_MODULE_HASHES kernel only; a valid header (little-endian: MODHASH,
-# version 1, SHA-256, count, 32-byte entries), sorted digests, the known C
-# module's among them.
-view=/sys/kernel/module_hashes
-desc="$view: readable by root only, on a CONFIG_MODULE_HASHES kernel only"
-if has MODULE_HASHES; then
-	want="400 0" got=$(stat -c '%a %u' "$view" 2>&1)
-else
-	want=absent got=$([ -e "$view" ] && echo present || echo absent)
-fi
-if [ "$got" = "$want" ]; then
-	ktap_test_pass "$desc"
-else
-	ktap_test_fail "$desc: got '$got', expected '$want'"
-fi
-desc="$view: a valid table, sorted, with the digest of $c_name"
-if ! has MODULE_HASHES; then
-	ktap_test_skip "$desc: no CONFIG_MODULE_HASHES"
-else
-	header=$(od -An -v -tx1 -N 24 "$view" | tr -d ' \n')
-	count=$(uint "$view" 16 4)
-	od -An -v -tx1 -j 24 -N $((count * 32)) "$view" | tr -d ' \n' | fold -w 64 > "$work/view"
-	echo >> "$work/view"
-	known=$(sha256sum "$work/c.ko" | cut -d' ' -f1)
-	if [ "$(echo "$header" | cut -c 1-32)" != 4d4f4448415348000100000001000000 ] ||
-	   [ "$(echo "$header" | cut -c 41-48)" != 20000000 ]; then
-		ktap_test_fail "$desc: header $header"
-	elif [ "$(grep -c . "$work/view")" != "$count" ] ||
-	     ! LC_ALL=C sort -u "$work/view" | cmp -s - "$work/view"; then
-		ktap_test_fail "$desc: $count digests, not all there or not sorted"
-	elif ! grep -qx "$known" "$work/view"; then
-		ktap_test_fail "$desc: no $known"
-	else
-		ktap_test_pass "$desc"
-	fi
-fi
 
 grep -v '^#' "$table" > "$work/rows"
 while read -r file module call flags rest; do
