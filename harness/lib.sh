@@ -100,6 +100,12 @@ kmake() {
 		envs=("KCFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
 		      "KAFLAGS=-fdebug-prefix-map=$s/= -fdebug-prefix-map=$o=."
 		      "KRUSTFLAGS=--remap-path-prefix=$s/= --remap-path-prefix=$o=. --remap-path-scope=object")
+		# make repro also compares the headers package, which carries
+		# host programs (objtool, resolve_btfids, scripts/): the same
+		# maps for them.
+		[ "${REPRODUCIBLE_PATHS:-0}" != 1 ] ||
+			envs+=("HOSTCFLAGS=-ffile-prefix-map=$s/= -ffile-prefix-map=$o=."
+			       "HOSTRUSTFLAGS=--remap-path-prefix=$s/= --remap-path-prefix=$o=.")
 	fi
 	if [ "${CCACHE:-1}" != 0 ] && [ -d /usr/lib/ccache ]; then
 		# Relative keys: hits across checkouts (CI clones afresh); a

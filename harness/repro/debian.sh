@@ -29,7 +29,7 @@
 # non-zero when something that must be identical differs, or the contrast
 # does not differ.
 #
-# Environment: REPRO_REBUILD=0 compares the builds of an earlier run.
+# Environment: REPRO_RESUME=1 goes on with an interrupted run.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +42,7 @@ export REPRODUCIBLE_PATHS=1 KDEB_COMPRESS=${KDEB_COMPRESS:-zstd}
 report=$BUILD/repro/debian-report.txt
 one=$BUILD/repro/debian-1/build two=$BUILD/repro/debian-2/other-path/build
 mkdir -p "$BUILD/repro"
-[ "${REPRO_REBUILD:-1}" = 0 ] || "$root/harness/tree.sh" sync
+"$root/harness/tree.sh" sync
 : > "$report"
 say() { echo "$*" | tee -a "$report"; }
 
@@ -53,40 +53,60 @@ ccache_hits() {
 }
 
 # build DIR: Debian's configuration and its packages from a copy of the
-# tree in DIR/src, into DIR/debian-cloud; then the contrast into
-# DIR/debian-cloud-sig-all, installed into its modinst/.  Times and ccache
-# rates into DIR/times.
+# tree in DIR/src, into DIR/debian-cloud.  Times and ccache rates into
+# DIR/times.  With REPRO_RESUME=1 a step already in DIR/times is not run
+# again (a run that was interrupted goes on where it stopped).
 build() {
-	local dir=$1 start h0 m0 h1 m1
-	rm -rf "$dir"
-	mkdir -p "$dir/src"
-	git -C "$BUILD/src" archive HEAD | tar -x -C "$dir/src"
-	ln -s "$BUILD/dl" "$dir/dl"
-	: > "$dir/times"
-	timed() { # timed WHAT COMMAND...: run, log, and note time and ccache hits
-		read -r h0 m0 < <(ccache_hits)
-		start=$SECONDS
-		"${@:2}" >> "$dir/build.log" 2>&1 ||
-			{ tail -n 40 "$dir/build.log" >&2; die "$1 in $dir failed (log: $dir/build.log)"; }
-		read -r h1 m1 < <(ccache_hits)
-		printf '%s: %d s, ccache %d hits, %d misses\n' "$1" $((SECONDS - start)) \
-			$((h1 - h0)) $((m1 - m0)) >> "$dir/times"
-	}
+	local dir=$1
+	if [ "${REPRO_RESUME:-0}" != 1 ] || ! [ -d "$dir/src" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir/src"
+		git -C "$BUILD/src" archive HEAD | tar -x -C "$dir/src"
+		ln -s "$BUILD/dl" "$dir/dl"
+		: > "$dir/times"
+	fi
 	info "repro debian: building in $dir"
-	timed "build (debian/build.sh)" env BUILD="$dir" "$root/harness/debian/build.sh" --src "$dir/src"
-	timed "make bindeb-pkg" env BUILD="$dir" "$root/harness/checks.sh" packages debian-cloud deb
-	timed "contrast: build with MODULE_SIG_ALL" env BUILD="$dir" "$root/harness/build.sh" --src "$dir/src" \
-		--base "$BUILD/dl/debian-cloud/config" --obj "$dir/debian-cloud-sig-all" debian/sig-all
-	timed "contrast: modules_install (signs every module)" \
-		bash -c '. "$1/lib.sh"; rm -rf "$2/modinst"; kmake "$3" "$2" INSTALL_MOD_PATH="$2/modinst" modules_install' \
-		- "$root/harness" "$dir/debian-cloud-sig-all" "$dir/src"
-	rm -rf "$dir/src"	# 1.8 GB; the comparison needs the builds only
+	timed "$dir" "build (debian/build.sh)" env BUILD="$dir" "$root/harness/debian/build.sh" --src "$dir/src"
+	# mkdebian dates debian/changelog with date -R, the time of the build:
+	# a date that honours SOURCE_DATE_EPOCH, as Debian's own packaging
+	# takes the date from its changelog.
+	timed "$dir" "make bindeb-pkg" env BUILD="$dir" PATH="$here/bin:$PATH" \
+		"$root/harness/checks.sh" packages debian-cloud deb
 }
 
-if [ "${REPRO_REBUILD:-1}" != 0 ] || ! [ -s "$one/times" ] || ! [ -s "$two/times" ]; then
-	build "$one"
-	build "$two"
-fi
+# contrast DIR: once build 1 and 2 are compared, the same tree configured
+# again with Debian's own scheme (configs/debian/sig-all.config: every
+# module signed at modules_install with a key generated in the build) and
+# built incrementally in place, then installed into DIR/modinst.
+contrast() {
+	local dir=$1
+	timed "$dir" "contrast: MODULE_SIG_ALL, built again in place" env BUILD="$dir" \
+		"$root/harness/build.sh" --src "$dir/src" --base "$BUILD/dl/debian-cloud/config" \
+		--obj "$dir/debian-cloud" hash-or-sig+debian/cloud-amd64+debian/sig-all
+	timed "$dir" "contrast: modules_install (signs every module)" \
+		bash -c '. "$1/lib.sh"; rm -rf "$2/modinst"; kmake "$3" "$2" INSTALL_MOD_PATH="$2/modinst" modules_install' \
+		- "$root/harness" "$dir/debian-cloud" "$dir/src"
+}
+
+# timed DIR WHAT COMMAND...: run, log into DIR/build.log, and note the time
+# and ccache's hits in DIR/times.
+timed() {
+	local dir=$1 what=$2 start h0 m0 h1 m1
+	shift 2
+	if [ "${REPRO_RESUME:-0}" = 1 ] && grep -q "^$what:" "$dir/times" 2>/dev/null; then
+		return 0
+	fi
+	read -r h0 m0 < <(ccache_hits)
+	start=$SECONDS
+	"$@" >> "$dir/build.log" 2>&1 ||
+		{ tail -n 40 "$dir/build.log" >&2; die "$what in $dir failed (log: $dir/build.log)"; }
+	read -r h1 m1 < <(ccache_hits)
+	printf '%s: %d s, ccache %d hits, %d misses\n' "$what" $((SECONDS - start)) \
+		$((h1 - h0)) $((m1 - m0)) >> "$dir/times"
+}
+
+build "$one"
+build "$two"
 
 # sum16 FILE: the start of its sha256, or "missing".
 sum16() { if [ -f "$1" ]; then sha256sum "$1" | cut -c1-16; else echo missing; fi; }
@@ -109,25 +129,29 @@ package_diff() {
 	local t
 	t=$(mktemp -d)
 	dpkg-deb -R "$1" "$t/1" && dpkg-deb -R "$2" "$t/2"
-	diff -rq "$t/1" "$t/2" | sed "s|$t/[12]/||g; s/^/    /" | head -n 20 | tee -a "$report"
+	{ diff -rq --no-dereference "$t/1" "$t/2" || true; } | sed "s|$t/[12]/||g; s/^/    /" |
+		head -n 20 | tee -a "$report"
 	rm -rf "$t"
 }
 
 o1=$one/debian-cloud o2=$two/debian-cloud
 {
 	echo "== make repro CONFIG=debian: $(nproc) cores, $(date -u '+%Y-%m-%d')"
-	echo "build 1: $one"; sed 's/^/  /' "$one/times"
-	echo "build 2: $two"; sed 's/^/  /' "$two/times"
+	echo "build 1: $one"; grep -v '^contrast' "$one/times" | sed 's/^/  /'
+	echo "build 2: $two"; grep -v '^contrast' "$two/times" | sed 's/^/  /'
 	echo
 	row artifact "build 1" "build 2" identical
 } >> "$report"
 for f in vmlinux arch/x86/boot/bzImage modules.hashes; do
 	compare "$f" "$o1/$f" "$o2/$f"
 done
-a=$(dump_section "$o1/vmlinux" .module_hashes /dev/stdout | sha256sum | cut -c1-16)
-b=$(dump_section "$o2/vmlinux" .module_hashes /dev/stdout | sha256sum | cut -c1-16)
-row ".module_hashes table" "$a" "$b" "$([ "$a" = "$b" ] && echo yes || echo NO)" >> "$report"
-[ "$a" = "$b" ] || differ=$((differ + 1))
+# (llvm-objcopy writes nothing to /dev/stdout: through files.)
+tables=$(mktemp -d)
+dump_section "$o1/vmlinux" .module_hashes "$tables/1" && dump_section "$o2/vmlinux" .module_hashes "$tables/2" ||
+	die "cannot dump the .module_hashes sections"
+[ -s "$tables/1" ] || die "the .module_hashes section of $o1/vmlinux is empty"
+compare ".module_hashes table ($(($(stat -c %s "$tables/1") / 32)) slots)" "$tables/1" "$tables/2"
+rm -rf "$tables"
 modules=0
 while read -r ko; do
 	modules=$((modules + 1))
@@ -146,11 +170,19 @@ say "debian: $((same + 0)) compared artifacts identical, $differ differ ($module
 status=0
 [ "$differ" = 0 ] || status=1
 
-# The contrast: Debian's own scheme differs between the two builds.
-c1=$one/debian-cloud-sig-all c2=$two/debian-cloud-sig-all
+# The contrast: Debian's own scheme differs between the two builds.  The
+# build trees become the contrast's, so what the comparison above needs
+# from them is read first.
+contrast "$one"
+contrast "$two"
+c1=$one/debian-cloud c2=$two/debian-cloud
 cdiffer=0
 echo >> "$report"
-echo "== contrast: MODULE_SIG_ALL with a key generated in the build (configs/debian/sig-all.config)" >> "$report"
+{
+	echo "== contrast: MODULE_SIG_ALL with a key generated in the build (configs/debian/sig-all.config)"
+	echo "build 1:"; grep '^contrast' "$one/times" | sed 's/^/  /'
+	echo "build 2:"; grep '^contrast' "$two/times" | sed 's/^/  /'
+} >> "$report"
 for f in vmlinux certs/signing_key.x509; do
 	a=$(sum16 "$c1/$f") b=$(sum16 "$c2/$f")
 	row "$f" "$a" "$b" "$([ "$a" = "$b" ] && echo yes || { cdiffer=$((cdiffer + 1)); echo NO; })" >> "$report"
@@ -181,5 +213,6 @@ else
 	say "cross-build: module-hashes verify refused build 2's modules against build 1's kernel"
 	status=1
 fi
+rm -rf "$one/src" "$two/src"	# 1.8 GB each; what is left is compared
 echo "report: $report"
 exit $status
