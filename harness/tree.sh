@@ -325,10 +325,13 @@ cmd_series() {
 	local out=$BUILD/series wt=$BUILD/series-check
 	cmd_sync
 	rm -rf "$out"
-	harness_git format-patch -q --zero-commit --no-signature --cover-letter -o "$out" base..work >/dev/null
-	# The cover letter: its subject and text from patches/cover-letter.txt.
-	cover_letter "$out"/0000-cover-letter.patch "$patches/cover-letter.txt"
-	info "wrote $(ls "$out" | wc -l) patches to $out (0000: the cover letter)"
+	# The cover letter, where the project has one: its subject and text
+	# from patches/cover-letter.txt.
+	local cover=()
+	[ ! -f "$patches/cover-letter.txt" ] || cover=(--cover-letter)
+	harness_git format-patch -q --zero-commit --no-signature "${cover[@]}" -o "$out" base..work >/dev/null
+	[ ${#cover[@]} = 0 ] || cover_letter "$out"/0000-cover-letter.patch "$patches/cover-letter.txt"
+	info "wrote $(ls "$out" | wc -l) patches to $out${cover:+ (0000: the cover letter)}"
 	# Prove that git am applies the series to the pristine base.
 	harness_git worktree remove -f "$wt" 2>/dev/null || rm -rf "$wt"
 	harness_git worktree prune
