@@ -176,7 +176,8 @@ check_installed() {
 	# default where FRAME_POINTER is, as on arm64).
 	kmake "$src" "$obj" -j"$jobs" CFLAGS_MODULE=-frecord-gcc-switches modules > /dev/null
 	! install_with "$tmp/stale" || die "modules_install installed modules rebuilt after vmlinux"
-	grep -q "\.ko.*: not the module whose digest .*run 'make'" "$tmp/stale.log" ||
+	grep -q "modules are not in the .module_hashes table .*run 'make'" "$tmp/stale.log" &&
+		grep -q '^  .*\.ko' "$tmp/stale.log" ||
 		{ cat "$tmp/stale.log"; die "the modules_install failure does not name a stale module"; }
 	[ -z "$(find "$tmp/stale" -name '*.ko*' 2>/dev/null)" ] || die "the failed modules_install installed modules"
 	info "modules_install refuses modules rebuilt after vmlinux: $(grep -m1 'not the module' "$tmp/stale.log")"
