@@ -76,13 +76,14 @@ if grep -qx CONFIG_MODULE_SIG=y "$obj/.config"; then
 fi
 # The table as the build wrote it (for the fuzzer's oracle), and as the
 # text list that /sys/kernel/module_hashes is to show: its digests in
-# lowercase hex, one per line, read here from the section's bytes (the
-# count, a little-endian u32 at offset 16; the digests from offset 24).
+# lowercase hex, one per line, read here from the section's bytes at the
+# offsets of module_hashes.h (table_layout; the count is little-endian).
 if grep -qx CONFIG_MODULE_HASHES=y "$obj/.config"; then
 	dump_section "$obj/vmlinux" .module_hashes "$out/module_hashes"
-	count=$(od -An -tu4 --endian=little -j 16 -N 4 "$out/module_hashes" | tr -d ' ')
-	od -An -v -tx1 -j 24 -N $((count * 32)) "$out/module_hashes" | tr -d ' \n' |
-		fold -w 64 > "$out/module_hashes.txt"
+	eval "$(table_layout)"
+	count=$(od -An -tu4 --endian=little -j "$count_at" -N 4 "$out/module_hashes" | tr -d ' ')
+	od -An -v -tx1 -j "$header" -N $((count * digest)) "$out/module_hashes" | tr -d ' \n' |
+		fold -w $((2 * digest)) > "$out/module_hashes.txt"
 	[ "$count" = 0 ] || echo >> "$out/module_hashes.txt"
 fi
 touch "$out/.done"
