@@ -21,8 +21,9 @@
 # sig-all.config), built in both places too, must differ, and the report
 # says where.  Then one build's modules against the other's kernel:
 # module-hashes verify accepts the modules of the second build's
-# linux-image package against the first build's vmlinuz.  (make
-# check-debian boots the first build's packages in its Debian system.)
+# linux-image package against the first build's vmlinuz.  Last, the first
+# build's packages boot in the Debian system of make check-debian, under
+# module.sig_enforce=1 and under UEFI Secure Boot.
 #
 # The report, with the time of each build (cold or warm, from ccache's
 # hit rate) and the cores: $BUILD/repro/debian-report.txt.  Exit status:
@@ -211,6 +212,34 @@ if "$tool" verify "$vmlinuz" "$moddir" > "$t/verify" 2>&1; then
 else
 	tail -n 20 "$t/verify" | tee -a "$report"
 	say "cross-build: module-hashes verify refused build 2's modules against build 1's kernel"
+	status=1
+fi
+
+# Build 1's packages in the Debian system of make check-debian: installed
+# by dpkg (its hooks make the initramfs; dkms builds and signs an
+# out-of-tree module), booted under module.sig_enforce=1 and under UEFI
+# Secure Boot with nothing asked on the command line; the system checks
+# itself (debian/guest/module-hashes-checks).
+image=$BUILD/repro/debian-image
+if "$root/harness/debian/image.sh" "$o1/packages/deb" "$image" >> "$one/build.log" 2>&1; then
+	for mode in module.sig_enforce=1 secureboot; do
+		log=$image/initramfs-tools-${mode%%[.=]*}
+		result=0
+		if [ "$mode" = secureboot ]; then
+			env SECURE_BOOT=1 "$root/harness/debian/boot.sh" "$image" initramfs-tools "" "$log"
+		else
+			"$root/harness/debian/boot.sh" "$image" initramfs-tools "$mode" "$log"
+		fi >> "$one/build.log" 2>&1 || result=$?
+		tap=$(grep -c '^ok ' "$log.tap" 2>/dev/null || true)
+		if [ $result = 0 ]; then
+			say "boot: build 1's packages in Debian trixie, ${mode/secureboot/under UEFI Secure Boot}: ${tap:-0} checks passed"
+		else
+			say "boot: build 1's packages in Debian trixie, ${mode/secureboot/under UEFI Secure Boot}: FAILED (log: $log.console)"
+			status=1
+		fi
+	done
+else
+	say "boot: image.sh could not make the Debian system of build 1's packages (log: $one/build.log)"
 	status=1
 fi
 rm -rf "$one/src" "$two/src"	# 1.8 GB each; what is left is compared
