@@ -5,14 +5,18 @@
 # the pristine base kernel and whose branch `work` adds one commit per patch
 # in patches/series: the patch's edits to existing kernel files, and the new
 # files of the overlay (kernel-tree directories at the repo root) that
-# patches/overlay.map assigns to it, as that commit creates them.
+# patches/overlay.map assigns to it.  The overlay holds each new file as the
+# whole series leaves it (the end state); where a later patch changes a new
+# file, the patch holds that change, and the commit that adds the file gets
+# the end state with the later patches' changes to it undone.
 #
 # Usage: tree.sh sync|export|series
 #   sync    import the base if needed, rebuild the work branch from patches/
 #           and the overlay, and check it out, rewriting only changed files
 #   export  the reverse: regenerate patches/ and the overlay from base..HEAD
 #   series  write base..work to $BUILD/series with git format-patch, and
-#           check that git am applies it to the base
+#           check that git am applies it to the base and gives exactly the
+#           overlay's files
 #
 # Environment: BUILD (default: build), LINUX_TARBALL, LINUX_SRC (see README),
 # FORCE=1 to let sync discard unexported work in $BUILD/src.
@@ -119,6 +123,39 @@ map_entries() {
 	[ ! -f "$patches/overlay.map" ] || awk '{ sub(/#.*/, "") } NF' "$patches/overlay.map"
 }
 
+# first_versions PATCH_OF: "FILE BLOB" for each overlay file (the keys of
+# the associative array named PATCH_OF, whose values are the patches that
+# add them): the file as its patch adds it.  That is the overlay's end state
+# with the changes of the later patches to it undone, last patch first.
+first_versions() {
+	local -n owner_of=$1
+	local -a order includes=()
+	local f i p
+	local -x GIT_INDEX_FILE=$tmp/end-index
+	harness_git read-tree --empty
+	for f in "${!owner_of[@]}"; do
+		harness_git update-index --add --cacheinfo \
+			"100644,$(git -C "$src" hash-object -w "$root/$f"),$f"
+		includes+=("--include=$f")
+	done
+	[ ${#includes[@]} -gt 0 ] || return 0
+	order=($(series_patches))
+	for ((i = ${#order[@]} - 1; i >= 0; i--)); do
+		p=${order[i]}
+		for f in "${!owner_of[@]}"; do
+			[ "${owner_of[$f]}" != "$p" ] || echo "$f $(harness_git rev-parse ":$f")"
+		done
+		git mailinfo "$tmp/msg" "$tmp/patch" < "$patches/$p" > /dev/null ||
+			die "patches/$p is not a mail-formatted patch (git format-patch)"
+		grep -q '^diff --git ' "$tmp/patch" || continue
+		harness_git apply --cached -R --whitespace=nowarn "${includes[@]}" "$tmp/patch" 2> "$tmp/err" || {
+			cat "$tmp/err" >&2
+			die "patches/$p changes new files of the overlay, and the overlay's" \
+			    "files (the series' end state) do not have those changes"
+		}
+	done
+}
+
 # Print the last of the commits base + series + overlay, made without
 # touching any work tree.
 build_work_commits() {
@@ -151,6 +188,10 @@ build_work_commits() {
 			die "overlay file $f is not assigned to a patch in patches/overlay.map"
 	done < <(overlay_files)
 
+	first_versions patch_of > "$tmp/first"
+	local -A first_blob=()
+	while read -r f blob; do first_blob[$f]=$blob; done < "$tmp/first"
+
 	local -x GIT_INDEX_FILE=$tmp/index
 	harness_git read-tree base
 	parent=$(harness_git rev-parse base)
@@ -167,8 +208,7 @@ build_work_commits() {
 			[ "${patch_of[$f]}" = "$p" ] || continue
 			mode=100644
 			[ -x "$root/$f" ] && mode=100755
-			blob=$(git -C "$src" hash-object -w "$root/$f")
-			harness_git update-index --add --cacheinfo "$mode,$blob,$f"
+			harness_git update-index --add --cacheinfo "$mode,${first_blob[$f]},$f"
 		done
 		author=$(sed -n 's/^Author: //p' "$tmp/info")
 		email=$(sed -n 's/^Email: //p' "$tmp/info")
@@ -248,12 +288,9 @@ cmd_export() {
 	# Write back only what changed in build/src since the last sync; an
 	# overlay edit at the repo root meanwhile is kept, or a conflict.
 	while read -r f name; do
-		head_blob=$(harness_git rev-parse "${owner[$f]}:$f")
-		# What the last sync wrote: the file as the commit that created it had it.
-		synced_blob=$(harness_git log --diff-filter=A --format=%H refs/harness/synced -- "$f" 2>/dev/null |
-			      tail -n 1)
-		[ -z "$synced_blob" ] ||
-			synced_blob=$(harness_git rev-parse -q --verify "$synced_blob:$f" 2>/dev/null || true)
+		head_blob=$(harness_git rev-parse "HEAD:$f")
+		# What the last sync wrote: the end state of the synced series.
+		synced_blob=$(harness_git rev-parse -q --verify "refs/harness/synced:$f" 2>/dev/null || true)
 		root_blob=
 		[ -f "$root/$f" ] && root_blob=$(git hash-object "$root/$f")
 		[ -z "$root_blob" ] || [ "$head_blob" != "$synced_blob" ] || continue
@@ -271,9 +308,9 @@ cmd_export() {
 	done < <(map_entries)
 	for f in "${!write_back[@]}"; do
 		mkdir -p "$(dirname "$root/$f")"
-		harness_git show "${owner[$f]}:$f" > "$root/$f"
+		harness_git show "HEAD:$f" > "$root/$f"
 		mode=-x
-		[ "$(harness_git ls-tree "${owner[$f]}" -- "$f" | cut -d' ' -f1)" = 100755 ] && mode=+x
+		[ "$(harness_git ls-tree HEAD -- "$f" | cut -d' ' -f1)" = 100755 ] && mode=+x
 		chmod "$mode" "$root/$f"
 	done
 	mkdir -p "$patches"
@@ -341,8 +378,15 @@ cmd_series() {
 		die "the series in $out does not apply to the base with git am"
 	[ "$(git -C "$wt" rev-parse "HEAD^{tree}")" = "$(harness_git rev-parse "work^{tree}")" ] ||
 		die "git am of $out gives a different tree than the work branch"
+	# The overlay is the end state: the series gives exactly its files.
+	local f differ=()
+	while read -r f; do
+		cmp -s "$root/$f" "$wt/$f" || differ+=("$f")
+	done < <(overlay_files)
+	[ ${#differ[@]} = 0 ] ||
+		die "the series applied to the base gives other files than the overlay's: ${differ[*]}"
 	harness_git worktree remove -f "$wt"
-	info "git am applies the series to the base and gives the work tree"
+	info "git am applies the series to the base and gives the work tree and the overlay's $(overlay_files | wc -l) files"
 }
 
 tmp=$(mktemp -d)

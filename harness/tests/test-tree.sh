@@ -47,18 +47,27 @@ printf 'obj-y += hashes.o other.o\n' > proj/kernel/module/Makefile
 expect_ok "export after the conflict is resolved" tree export
 grep -q src-edit.o proj/kernel/module/Makefile; holds "the build/src edit is exported"
 
-# A later commit changes a new file: the overlay keeps the file as its
-# commit created it, the later patch has the change, sync gives the same tree.
+# A later commit changes a new file: the overlay has the file as the series
+# ends, the later patch has the change, sync gives the same commits.
 printf 'obj-y += hashes.o other.o later.o\n' > build/src/kernel/module/Makefile
 dev_commit -a -m "module: later" -m "Signed-off-by: Dev <dev@example.org>"
 expect_ok "export of a change to a file an earlier commit created" tree export
-! grep -q later.o proj/kernel/module/Makefile && grep -q '^+obj-y += hashes.o other.o later.o' proj/patches/module-later.patch
-holds "the overlay has the first version, the later patch the change"
+grep -q later.o proj/kernel/module/Makefile && grep -q '^+obj-y += hashes.o other.o later.o' proj/patches/module-later.patch
+holds "the overlay has the end state, the later patch the change"
 tree_before=$(git -C build/src rev-parse 'HEAD^{tree}')
+first_before=$(git -C build/src rev-parse 'HEAD~1:kernel/module/Makefile')
 expect_ok "sync of a series that changes an overlay file" tree sync
 [ "$(git -C build/src rev-parse 'HEAD^{tree}')" = "$tree_before" ]; holds "sync gives the same tree"
+[ "$(git -C build/src rev-parse 'HEAD~1:kernel/module/Makefile')" = "$first_before" ]
+holds "the commit that adds the file has the file without the later change"
+expect_ok "make series: git am gives the overlay's files" tree series
+# The check fails when the overlay and the series disagree.
+sed -i 's/ later.o//' proj/kernel/module/Makefile
+expect_fail "an overlay without a later patch's change is refused" "do not have those changes" tree series
+sed -i 's/other.o/other.o later.o/' proj/kernel/module/Makefile
 git -C build/src reset -q --hard HEAD~1
 expect_ok "export after dropping the later commit" tree export
+! grep -q later.o proj/kernel/module/Makefile; holds "the overlay loses the dropped change"
 
 expect_ok "make series writes a series that git am applies" tree series
 [ "$(ls build/series | wc -l)" = 1 ] && grep -q '^Subject: \[PATCH\] module: add hashes' build/series/*.patch

@@ -35,5 +35,13 @@ struct module_hashes_header {
 	__le32	entry_size;	/* bytes per digest: MODULE_HASHES_SHA256_SIZE */
 };
 
+/* Bounds of the .module_hashes section, from the linker script. */
+extern const u8 __start_module_hashes[];
+extern const u8 __stop_module_hashes[];
+
+/* Implemented in Rust: kernel/module/hashes.rs. */
+bool module_hashes_known(const u8 *image, size_t len, u8 *digest);
+size_t module_hashes_digests(const u8 **digests);
+
 #endif /* !__ASSEMBLER__ */
 #endif /* _LINUX_MODULE_HASHES_H */

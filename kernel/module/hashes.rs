@@ -163,27 +163,46 @@ pub unsafe extern "C" fn module_hashes_known(
     vmlinux_table().is_some_and(|table| table.contains(&computed))
 }
 
+/// Gives the digests of the kernel's table to `/sys/kernel/module_hashes`
+/// (`kernel/module/hashes_sysfs.c`): stores their address in `*digests`
+/// and returns how many there are, none when the table is unusable.  The
+/// table is validated on the first call, as for [`module_hashes_known`].
+///
+/// # Safety
+///
+/// `digests` must be valid for writing a pointer.
+#[export]
+pub unsafe extern "C" fn module_hashes_digests(digests: *mut *const u8) -> usize {
+    let entries = vmlinux_table().map_or(&[][..], |table| table.entries);
+    // SAFETY: The caller guarantees that `digests` is valid for writing a
+    // pointer.
+    unsafe { digests.write(entries.as_ptr().cast()) };
+    entries.len()
+}
+
+/// Builds a section, for the tests and the benchmark: a header claiming
+/// `count` entries, then `digests`, then `padding` zero bytes.  In vmalloc
+/// memory: the benchmark's largest table is 2 MiB.
+#[cfg(any(CONFIG_MODULE_HASHES_KUNIT_TEST, CONFIG_MODULE_HASHES_BENCH))]
+fn section(count: u32, digests: &[Digest], padding: usize) -> Result<VVec<u8>> {
+    let mut s = VVec::new();
+    s.extend_from_slice(MAGIC, GFP_KERNEL)?;
+    for field in [VERSION, ALGO_SHA256, count, SHA256_DIGEST_SIZE as u32] {
+        s.extend_from_slice(&field.to_le_bytes(), GFP_KERNEL)?;
+    }
+    for d in digests {
+        s.extend_from_slice(d, GFP_KERNEL)?;
+    }
+    for _ in 0..padding {
+        s.push(0, GFP_KERNEL)?;
+    }
+    Ok(s)
+}
+
 #[cfg(CONFIG_MODULE_HASHES_KUNIT_TEST)]
 #[kunit_tests(module_hashes)]
 mod tests {
     use super::*;
-
-    /// Builds a section: a header claiming `count` entries, then `digests`,
-    /// then `padding` zero bytes.
-    fn section(count: u32, digests: &[Digest], padding: usize) -> Result<KVec<u8>> {
-        let mut s = KVec::new();
-        s.extend_from_slice(MAGIC, GFP_KERNEL)?;
-        for field in [VERSION, ALGO_SHA256, count, SHA256_DIGEST_SIZE as u32] {
-            s.extend_from_slice(&field.to_le_bytes(), GFP_KERNEL)?;
-        }
-        for d in digests {
-            s.extend_from_slice(d, GFP_KERNEL)?;
-        }
-        for _ in 0..padding {
-            s.push(0, GFP_KERNEL)?;
-        }
-        Ok(s)
-    }
 
     fn digest_of(n: u8) -> Digest {
         sha256(&[n])
@@ -278,3 +297,6 @@ mod tests {
         Ok(())
     }
 }
+
+#[cfg(CONFIG_MODULE_HASHES_BENCH)]
+mod hashes_bench;

@@ -27,8 +27,9 @@
 # known (rejected when enforcing, else loaded with taint E) and that the
 # kernel logs its file, its digest, why and what became of it, and emits an
 # audit record for it (CONFIG_AUDIT; read with ausearch when auditd runs),
-# and that a forced load is never accepted by its hash (and is logged
-# so).
+# that a forced load is never accepted by its hash (and is logged so), and
+# that /sys/kernel/module_hashes, root only, lists the digests sorted
+# with the known module's (and does not exist without it).
 #
 # The column of the table is the boot mode that was asked for, not the one
 # the kernel reports: -e, or module_auth.expect= on the kernel command line
@@ -592,11 +593,11 @@ auth_matches() {
 }
 
 # The plan: the checks of a known and a tampered module (10 for each
-# module), one at the end, and one for
+# module), two of /sys/kernel/module_hashes, one at the end, and one for
 # each call of each row of the table.
 rows=$(grep -v '^#' "$table" | awk 'NF { n += ($3 == "both") ? 2 : 1 } END { print n + 0 }')
 ktap_print_header
-ktap_set_plan $((1 + 10 * 2 + 5 + 1 + rows))
+ktap_set_plan $((1 + 10 * 2 + 2 + 5 + 1 + rows))
 ktap_print_msg "kernel $kver, configuration $class, boot mode $mode (column $column)"
 
 desc="the kernel enforces the boot mode asked for"
@@ -810,6 +811,39 @@ try() { # try FILE MODULE CALL FLAGS WANT H:d-WANT
 		ktap_test_pass "$desc"
 	fi
 }
+
+# /sys/kernel/module_hashes: the digests the kernel accepts, root only, on
+# a CONFIG_MODULE_HASHES kernel only: one lowercase hex SHA-256 per line,
+# sorted without duplicates, the known C module's among them.
+view=/sys/kernel/module_hashes
+desc="$view: readable by root only, on a CONFIG_MODULE_HASHES kernel only"
+if has MODULE_HASHES; then
+	want="400 0" got=$(stat -c '%a %u' "$view" 2>&1)
+else
+	want=absent got=$([ -e "$view" ] && echo present || echo absent)
+fi
+if [ "$got" = "$want" ]; then
+	ktap_test_pass "$desc"
+else
+	ktap_test_fail "$desc: got '$got', expected '$want'"
+fi
+desc="$view: sorted digests, one per line, with the digest of $c_name"
+if ! has MODULE_HASHES; then
+	ktap_test_skip "$desc: no CONFIG_MODULE_HASHES"
+else
+	cat "$view" > "$work/view"
+	known=$(sha256sum "$work/c.ko" | cut -d' ' -f1)
+	if grep -qv '^[0-9a-f]\{64\}$' "$work/view"; then
+		line=$(grep -v -m 1 '^[0-9a-f]\{64\}$' "$work/view")
+		ktap_test_fail "$desc: a line that is no digest: $line"
+	elif ! LC_ALL=C sort -u "$work/view" | cmp -s - "$work/view"; then
+		ktap_test_fail "$desc: not sorted, or a digest twice"
+	elif ! grep -qx "$known" "$work/view"; then
+		ktap_test_fail "$desc: no $known"
+	else
+		ktap_test_pass "$desc"
+	fi
+fi
 
 grep -v '^#' "$table" > "$work/rows"
 while read -r file module call flags rest; do
