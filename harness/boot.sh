@@ -101,8 +101,10 @@ cp -r "$here/guest/badtable" "$stage/tests/badtable"
 cp "$here/guest/tap.sh" "$stage/tests/"
 cp "$obj/.config" "$stage/tests/config"
 cp "$BUILD/src/tools/testing/selftests/kselftest/"{runner.sh,ktap_helpers.sh} "$stage/tests/kselftest/"
-cp "$root/tools/testing/selftests/module/"module_auth.{sh,table} "$stage/tests/module/"
-guest_program "$root/tools/testing/selftests/module/modload.c" "$stage/bin/modload"
+# The selftest of the tree the kernel was built from (check-series boots
+# commits of the series, whose selftest is not yet the end state's).
+cp "$BUILD/src/tools/testing/selftests/module/"module_auth.{sh,table} "$stage/tests/module/"
+guest_program "$BUILD/src/tools/testing/selftests/module/modload.c" "$stage/bin/modload"
 for prog in modfuzz modfaults; do
 	guest_program "$here/guest/src/$prog.c" "$stage/bin/$prog"
 done

@@ -188,7 +188,7 @@ d=hashes+kcsan
 suite d $d "build $d" "$here/build.sh" $d
 QEMU_SMP=2 QEMU_TIMEOUT=1800 extra=log_buf_len=16M matrix d $d "${debug_modes[@]}"
 suite c - "series applies with git am" "$here/tree.sh" series
-suite f - "series is bisectable; the hook's commit passes the matrix" "$here/checks.sh" series --boot
+suite f - "series is bisectable; the core's last commit passes the matrix" "$here/checks.sh" series --boot
 suite f - "reproducible from another source path: hashes-only and hash-or-sig+distro(+xz) identical, signed differs" \
 	env REPRO_EXPECT_DIFFERENT=signed "$here/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 suite f - "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"

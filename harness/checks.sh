@@ -28,8 +28,9 @@
 #                 each commit of RANGE (base..work) builds CONFIG (hashes; the
 #                 options it lacks dropped) and the Ts (default: all), in
 #                 $BUILD/check-series (kept); --boot: and passes the
-#                 loading-policy matrix (four boot modes) where hashes.rs
-#                 comes in and at the end; --no-sync: $BUILD/src as it is
+#                 loading-policy matrix (four boot modes) where the selftest
+#                 comes in (the end of the core) and at the end; --no-sync:
+#                 $BUILD/src as it is
 # Environment: BUILD, JOBS, CCACHE, and what tree.sh takes.
 
 set -euo pipefail
@@ -352,6 +353,7 @@ check_packages() {
 check_series() {
 	local range=base..work targets=() config=hashes sync=1 boot='' dir=$BUILD/check-series
 	local wt obj commits c i=0 n subject failed=()
+	local selftest=tools/testing/selftests/module/module_auth.sh
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--no-sync) sync='' ;;
@@ -408,8 +410,8 @@ check_series() {
 			failed+=("$subject")
 			cp "$dir/build.log" "$dir/build-$i.log"
 			info "[$i/$n] does not build; the log is $dir/build-$i.log"
-		elif [ -n "$boot" ] && git -C "$wt" cat-file -e HEAD:kernel/module/hashes.rs 2> /dev/null &&
-		     { [ "$i" = "$n" ] || ! git -C "$wt" cat-file -e HEAD~1:kernel/module/hashes.rs 2> /dev/null; }; then
+		elif [ -n "$boot" ] && git -C "$wt" cat-file -e HEAD:$selftest 2> /dev/null &&
+		     { [ "$i" = "$n" ] || ! git -C "$wt" cat-file -e HEAD~1:$selftest 2> /dev/null; }; then
 			info "[$i/$n] the loading-policy matrix"
 			matrix || failed+=("$subject (the loading-policy matrix)")
 		fi
@@ -418,7 +420,7 @@ check_series() {
 		printf '  %s\n' "${failed[@]}" >&2
 		die "${#failed[@]} of $n commits of $range fail (above): the series is not bisectable"
 	fi
-	info "each of the $n commits of $range builds ($config)${boot:+, and the matrix passes where the hook comes in and at the end}"
+	info "each of the $n commits of $range builds ($config)${boot:+, and the matrix passes where the selftest comes in (the core) and at the end}"
 }
 
 # paths NAME: a build with debug information, built with the path settings
