@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check / check-full / check-debug: the suites below, as steps, with a
-# summary.  Usage: check.sh [full|debug]
+# summary.  Usage: check.sh [full|debug|--list]  (--list: print every
+# row, the targets that run it and the build it needs, and run nothing)
 #
 # Each row: when (c: make check and check-full; f: check-full only; d:
 # check-debug and check-full), the build it needs ("-": none; ARCH/NAME for
@@ -25,11 +26,21 @@ use_build_dir
 # A regular expression that bash can use (status 2: it cannot).
 [[ x =~ ${ONLY:-} ]]; [ $? != 2 ] || die "ONLY='$ONLY' is not a regular expression (bash =~)"
 run=${1:-check}
+case $run in check|full|debug|--list) ;; *) die "usage: check.sh [full|debug|--list]" ;; esac
 declare -A broken=()
+listed=0
 
 suite() { # suite WHEN BUILD NAME COMMAND...
 	local when=$1 build=$2 name=$3
 	shift 3
+	if [ "$run" = --list ]; then
+		case $when in
+		c) when="check check-full" ;; f) when="check-full" ;; d) when="check-debug check-full" ;;
+		esac
+		printf '%-22s %-26s %s\n' "$when" "$build" "$name"
+		listed=$((listed + 1))
+		return 0
+	fi
 	case $run:$when in check:c|full:*|debug:d) ;; *) return 0 ;; esac
 	[[ $name =~ ${ONLY:-} ]] || return 0
 	[ -z "${broken[$build]:-}" ] || return 0
@@ -139,7 +150,7 @@ suite c hashes-only "boot hashes-only: an injected failing guest test fails the 
 	env EXTRA_GUEST_FILES="$here/guest/injected-failure:/tests/module-hashes/50-injected-failure" \
 	"$here/boot.sh" --expect-fail 50-injected-failure hashes-only
 distro hash-or-sig+distro deb rpm pacman
-[ "$run" = debug ] || share_build_dir hash-or-sig+distro hash-or-sig+distro+xz
+[ "$run" = debug ] || [ "$run" = --list ] || share_build_dir hash-or-sig+distro hash-or-sig+distro+xz
 distro hash-or-sig+distro+xz deb
 # The other architectures: arm64 here, riscv64, 32-bit ARM and big-endian
 # s390x in check-full.
@@ -197,6 +208,7 @@ suite f - "Debian's configuration and packages reproducible, two builds at two p
 # objcopy with /dev/null as its output file replaces it, as root, with a
 # regular file (dump_section in lib.sh); nothing may do that again.
 suite c - "the host's /dev/null is still a character device" test -c /dev/null
+[ "$run" != --list ] || { echo "$listed rows"; exit 0; }
 # A typo in ONLY, or a '+' not escaped, would otherwise pass with no row.
 [ ${#step_names[@]} -gt 0 ] || die "ONLY='${ONLY:-}' matches no row of make $run"
 step_summary "$run"
