@@ -107,30 +107,38 @@ for name in "${names[@]}"; do
 	seconds[$name]=$(best_of "$runs" "run_$name")
 done
 
-printf '\n%-36s %9s %9s %17s\n' command seconds MB/s 'time / sha256sum'
-for i in "${!names[@]}"; do
-	s=${seconds[${names[$i]}]}
-	printf '%-36s %9.3f %9.1f %16.2fx\n' "${labels[$i]}" "$s" \
-		"$(echo "$bytes / 1000000 / $s" | bc -l)" "$(echo "$s / ${seconds[sha256sum]}" | bc -l)"
-done
+report=$bench/hash-report.txt
+{
+	echo "$count modules ($((bytes / 1000000)) MB), best of $runs runs each, on one core (taskset -c 0)"
+	echo
+	printf '%-36s %9s %9s %17s\n' command seconds MB/s 'time / sha256sum'
+	for i in "${!names[@]}"; do
+		s=${seconds[${names[$i]}]}
+		printf '%-36s %9.3f %9.1f %16.2fx\n' "${labels[$i]}" "$s" \
+			"$(echo "$bytes / 1000000 / $s" | bc -l)" "$(echo "$s / ${seconds[sha256sum]}" | bc -l)"
+	done
+	echo
+
+	verdict() { # verdict TARGET BC-CONDITION
+		if [ "$(echo "$2" | bc -l)" = 1 ]; then echo "target met:     $1"; else echo "target NOT met: $1"; fi
+	}
+	verdict "the build's step within 2x of sha256sum, one core" "${seconds[write]} <= 2 * ${seconds[sha256sum]}"
+
+	# The hashing step inside a kernel build: time the write step of the last
+	# build of a CONFIG_MODULE_HASHES configuration against that whole build.
+	obj=${BENCH_BUILD:-$(dirname "$(dirname "$modules")")/hashes}
+	if [ -f "$obj/.harness-build-seconds" ] && [ -f "$obj/vmlinux.unstripped" ]; then
+		tmp=$(mktemp -d)
+		trap 'rm -rf "$tmp"' EXIT
+		objcopy -O binary --only-section=.module_hashes "$obj/vmlinux.unstripped" "$tmp/placeholder"
+		step=$(best_of "$runs" "$writer" write --objtree "$obj" --order "$obj/modules.order" \
+			--section "$tmp/placeholder" --output "$tmp/table")
+		whole=$(cat "$obj/.harness-build-seconds")
+		printf 'hashing step of the %s build (%s modules): %.3f s of a %s s build (%.3f%%)\n' \
+			"$(basename "$obj")" "$(wc -l < "$obj/modules.order")" "$step" "$whole" \
+			"$(echo "100 * $step / $whole" | bc -l)"
+	fi
+} > "$report"
 echo
-
-verdict() { # verdict TARGET BC-CONDITION
-	if [ "$(echo "$2" | bc -l)" = 1 ]; then echo "target met:     $1"; else echo "target NOT met: $1"; fi
-}
-verdict "the build's step within 2x of sha256sum, one core" "${seconds[write]} <= 2 * ${seconds[sha256sum]}"
-
-# The hashing step inside a kernel build: time the write step of the last
-# build of a CONFIG_MODULE_HASHES configuration against that whole build.
-obj=${BENCH_BUILD:-$(dirname "$(dirname "$modules")")/hashes}
-if [ -f "$obj/.harness-build-seconds" ] && [ -f "$obj/vmlinux.unstripped" ]; then
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	objcopy -O binary --only-section=.module_hashes "$obj/vmlinux.unstripped" "$tmp/placeholder"
-	step=$(best_of "$runs" "$writer" write --objtree "$obj" --order "$obj/modules.order" \
-		--section "$tmp/placeholder" --output "$tmp/table")
-	whole=$(cat "$obj/.harness-build-seconds")
-	printf 'hashing step of the %s build (%s modules): %.3f s of a %s s build (%.3f%%)\n' \
-		"$(basename "$obj")" "$(wc -l < "$obj/modules.order")" "$step" "$whole" \
-		"$(echo "100 * $step / $whole" | bc -l)"
-fi
+cat "$report"
+publish_result bench-hash.txt "$report" "make bench-hash"

@@ -211,4 +211,8 @@ suite c - "the host's /dev/null is still a character device" test -c /dev/null
 [ "$run" != --list ] || { echo "$listed rows"; exit 0; }
 # A typo in ONLY, or a '+' not escaped, would otherwise pass with no row.
 [ ${#step_names[@]} -gt 0 ] || die "ONLY='${ONLY:-}' matches no row of make $run"
-step_summary "$run"
+target="make check" result=check.txt
+[ "$run" = check ] || target="make check-$run" result=check-$run.txt
+# A whole run is the record (results/); a run of some rows is not.
+[ -z "${ONLY:-}" ] || result=
+step_summary "$target" $result

@@ -336,15 +336,41 @@ step() {
 	step_names+=("$name ($((SECONDS - start))s)")
 	return $status
 }
+# step_summary WHAT [RESULT]: the steps' verdicts and times; with RESULT,
+# also published as results/RESULT (publish_result).
 step_summary() {
-	local i fail=0
-	printf '\n=== summary\n'
+	local i fail=0 summary
+	summary=$(mktemp)
 	for i in "${!step_names[@]}"; do
 		printf '%-5s %s\n' "${step_results[$i]}" "${step_names[$i]}"
 		[ "${step_results[$i]}" = pass ] || fail=$((fail + 1))
-	done
-	echo "$1: $((${#step_names[@]} - fail)) passed, $fail failed"
+	done > "$summary"
+	echo "$1: $((${#step_names[@]} - fail)) passed, $fail failed, in $SECONDS s" >> "$summary"
+	printf '\n=== summary\n'
+	cat "$summary"
+	[ -z "${2:-}" ] || publish_result "$2" "$summary" "$1"
+	rm -f "$summary"
 	[ "$fail" = 0 ]
+}
+
+# publish_result NAME FILE TARGET: FILE as results/NAME in the repository,
+# the record that README's figures link to, headed by the target that
+# wrote it, the date, the commit and the machine.  Written by the targets
+# only, never by hand.
+publish_result() {
+	local commit cpu
+	commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	git -C "$root" diff --quiet HEAD -- . ':!results' 2>/dev/null || commit+=" with uncommitted changes"
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+	mkdir -p "$root/results"
+	{
+		echo "# $3, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"
+		echo "# $(nproc) cores${cpu:+ ($cpu)}, $(uname -m); written by the target, not by hand"
+		echo
+		cat "$2"
+	} > "$root/results/$1.tmp"
+	mv "$root/results/$1.tmp" "$root/results/$1"
+	info "published results/$1"
 }
 
 # The boot modes of the loading-policy matrix (check.sh, checks.sh series).

@@ -176,4 +176,5 @@ for config in "$@"; do
 	esac
 done
 echo "report: $report"
+publish_result repro.txt "$report" "make repro CONFIG='$*'"
 exit $status

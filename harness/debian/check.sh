@@ -63,8 +63,14 @@ fi
 step "figures: MODULE_HASHES and MODULE_SIG, each alone and both" \
 	bash -c '"$0" > "$1"' "$here/figures.sh" "$obj/figures.txt"
 
+{
+	echo "=== figures"
+	printf '%s\n' "${figures[@]}"
+	[ ! -s "$obj/figures.txt" ] || { echo; cat "$obj/figures.txt"; }
+} > "$obj/report.txt"
+status=0
+step_summary "make check-debian" >> "$obj/report.txt" || status=1
 echo
-echo "=== figures"
-printf '%s\n' "${figures[@]}"
-[ ! -s "$obj/figures.txt" ] || { echo; cat "$obj/figures.txt"; }
-step_summary check-debian
+cat "$obj/report.txt"
+publish_result check-debian.txt "$obj/report.txt" "make check-debian"
+exit $status

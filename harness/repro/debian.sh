@@ -244,4 +244,5 @@ else
 fi
 rm -rf "$one/src" "$two/src"	# 1.8 GB each; what is left is compared
 echo "report: $report"
+publish_result repro-debian.txt "$report" "make repro CONFIG=debian"
 exit $status
