@@ -240,7 +240,7 @@ check_kconfig() {
 	olddefconfig_gives "without rustc" RUSTC=/nonexistent/rustc RUST= MODULE_HASHES= \
 		MODULE_SIG=y MODULE_AUTH=y MODULE_SIG_FORCE=y
 	info "without rustc: MODULE_SIG takes over, MODULE_SIG_FORCE stays: modules are still authenticated"
-	# An architecture with Rust that MODULE_HASHES is not tested on (README,
+	# An architecture with Rust that MODULE_HASHES is not tested on (harness/README.md,
 	# "Architectures"): Kconfig does not offer it there.
 	local l=$tmp/loongarch
 	mkdir -p "$l"

@@ -165,7 +165,7 @@ check_toolchain() {
 	for tool in /usr/include/libelf.h /usr/include/openssl/ssl.h; do
 		[ -f "$tool" ] || missing+=("$tool")
 	done
-	[ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}; run 'make setup' (Debian) or see README.md"
+	[ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}; run 'make setup' (Debian) or see harness/README.md"
 }
 
 # check_sha256 FILE SUM: succeed when FILE's sha256 is SUM.

@@ -18,7 +18,7 @@
 #           check that git am applies it to the base and gives exactly the
 #           overlay's files
 #
-# Environment: BUILD (default: build), LINUX_TARBALL, LINUX_SRC (see README),
+# Environment: BUILD (default: build), LINUX_TARBALL, LINUX_SRC (see harness/README.md),
 # FORCE=1 to let sync discard unexported work in $BUILD/src.
 
 set -euo pipefail
