@@ -18,6 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+use_build_dir
 
 usage='usage: bench-hash.sh BENCHDIR WRITER TOOL'
 bench=${1:?$usage}
@@ -56,13 +57,18 @@ bytes=$(cd "$modules" && xargs -0 stat -c %s < "$list" | awk '{ s += $1 } END { 
 
 # The build's step needs what kbuild gives it: a modules.order (foo.o for
 # foo.ko) and the placeholder section that the link reserved, here made
-# from include/linux/module_hashes.h's layout: "MODHASH\0", version 1,
-# algorithm 1 (SHA-256), the count 0xffffffff (no table yet), entry size 32,
-# then room for one digest per module.
+# from include/linux/module_hashes.h's layout (table_layout): the magic,
+# the version, the algorithm, the count 0xffffffff (no table yet), the
+# entry size, all little-endian, then room for one digest per module.
 order=$bench/modules.order placeholder=$bench/placeholder
 tr '\0' '\n' < "$list" | sed 's|^\./||; s|\.ko$|.o|' > "$order"
-{ printf 'MODHASH\0\001\0\0\0\001\0\0\0\377\377\377\377\040\0\0\0'
-  head -c $((32 * count)) /dev/zero; } > "$placeholder"
+eval "$(table_layout)"
+le32() { printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+header_hex=$magic$(le32 "$version")$(le32 "$algo")$(le32 0xffffffff)$(le32 "$digest")
+[ $((${#header_hex} / 2)) = "$header" ] && [ "$count_at" = 16 ] ||
+	die "module_hashes.h: the header is no longer magic, version, algo, count, entry size"
+{ printf "$(sed 's/../\\x&/g' <<< "$header_hex")"
+  head -c $((digest * count)) /dev/zero; } > "$placeholder"
 
 # each COMMAND...: COMMAND on every module, from $modules, on one core.
 each() { (cd "$modules" && xargs -0 "${one_core[@]}" "$@" < "$list"); }

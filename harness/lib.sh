@@ -437,6 +437,7 @@ table_layout() {
 		mkdir -p "$BUILD/tools"
 		gcc -x c -o "$prog" - <<-EOF || die "cannot compile the layout of module_hashes.h"
 		#include <linux/types.h>
+		#include <stdbool.h>
 		#include <stddef.h>
 		#include <stdio.h>
 		typedef __u8 u8;
