@@ -15,15 +15,15 @@
 # Compared byte for byte: vmlinux, bzImage, every module of both build
 # trees (unstripped and as hashed), modules.hashes, the table, and the
 # linux-image, linux-image-dbg and linux-headers packages (for a package
-# that differs, the files in it that do).  Then the contrast: the same
-# configuration with Debian's own scheme, every module signed at
-# modules_install with a key generated in the build (configs/debian/
-# sig-all.config), built in both places too, must differ, and the report
-# says where.  Then one build's modules against the other's kernel:
-# module-hashes verify accepts the modules of the second build's
-# linux-image package against the first build's vmlinuz.  Last, the first
-# build's packages boot in the Debian system of make check-debian, under
-# module.sig_enforce=1 and under UEFI Secure Boot.
+# that differs, the files in it that do).  Then one build's modules
+# against the other's kernel: module-hashes verify accepts the modules of
+# the second build's linux-image package against the first build's
+# vmlinuz.  Then the first build's packages boot in the Debian system of
+# make check-debian, under module.sig_enforce=1 and under UEFI Secure
+# Boot.  Last, the contrast: the same configuration with Debian's own
+# scheme, every module signed at modules_install with a key generated in
+# the build (configs/debian/sig-all.config), built in both places too,
+# must differ, and the report says where.
 #
 # The report, with the time of each build (cold or warm, from ccache's
 # hit rate) and the cores: $BUILD/repro/debian-report.txt.  Exit status:
@@ -90,7 +90,7 @@ contrast() {
 }
 
 # timed DIR WHAT COMMAND...: run, log into DIR/build.log, and note the time
-# and ccache's hits in DIR/times.
+# and ccache's hits in DIR/times; stop the run when it fails.
 timed() {
 	local dir=$1 what=$2 start h0 m0 h1 m1
 	shift 2
@@ -171,33 +171,6 @@ say "debian: $((same + 0)) compared artifacts identical, $differ differ ($module
 status=0
 [ "$differ" = 0 ] || status=1
 
-# The contrast: Debian's own scheme differs between the two builds.  The
-# build trees become the contrast's, so what the comparison above needs
-# from them is read first.
-contrast "$one"
-contrast "$two"
-c1=$one/debian-cloud c2=$two/debian-cloud
-cdiffer=0
-echo >> "$report"
-{
-	echo "== contrast: MODULE_SIG_ALL with a key generated in the build (configs/debian/sig-all.config)"
-	echo "build 1:"; grep '^contrast' "$one/times" | sed 's/^/  /'
-	echo "build 2:"; grep '^contrast' "$two/times" | sed 's/^/  /'
-} >> "$report"
-for f in vmlinux certs/signing_key.x509; do
-	a=$(sum16 "$c1/$f") b=$(sum16 "$c2/$f")
-	row "$f" "$a" "$b" "$([ "$a" = "$b" ] && echo yes || { cdiffer=$((cdiffer + 1)); echo NO; })" >> "$report"
-done
-signed=0 signed_differ=0
-while read -r f; do
-	signed=$((signed + 1))
-	cmp -s "$c1/modinst/$f" "$c2/modinst/$f" || signed_differ=$((signed_differ + 1))
-done < <(cd "$c1/modinst" && find . -name '*.ko*' -type f | LC_ALL=C sort)
-echo "installed modules that differ: $signed_differ of $signed (their appended signatures, by another key)" >> "$report"
-say "contrast: vmlinux and the built-in key differ: $cdiffer of 2; installed modules differ: $signed_differ of $signed"
-[ "$cdiffer" = 2 ] && [ "$signed_differ" = "$signed" ] && [ "$signed" -gt 0 ] ||
-	{ say "the contrast was expected to differ in vmlinux, the key and every installed module"; status=1; }
-
 # One build's modules are the other's: verify the second build's packaged
 # modules against the first build's packaged kernel.
 tool=$(hash_tool)
@@ -242,6 +215,34 @@ else
 	say "boot: image.sh could not make the Debian system of build 1's packages (log: $one/build.log)"
 	status=1
 fi
+
+# The contrast: Debian's own scheme differs between the two builds.  The
+# build trees become the contrast's, so what the comparison above needs
+# from them is read first.
+contrast "$one"
+contrast "$two"
+c1=$one/debian-cloud c2=$two/debian-cloud
+cdiffer=0
+echo >> "$report"
+{
+	echo "== contrast: MODULE_SIG_ALL with a key generated in the build (configs/debian/sig-all.config)"
+	echo "build 1:"; grep '^contrast' "$one/times" | sed 's/^/  /'
+	echo "build 2:"; grep '^contrast' "$two/times" | sed 's/^/  /'
+} >> "$report"
+for f in vmlinux certs/signing_key.x509; do
+	a=$(sum16 "$c1/$f") b=$(sum16 "$c2/$f")
+	row "$f" "$a" "$b" "$([ "$a" = "$b" ] && echo yes || { cdiffer=$((cdiffer + 1)); echo NO; })" >> "$report"
+done
+signed=0 signed_differ=0
+while read -r f; do
+	signed=$((signed + 1))
+	cmp -s "$c1/modinst/$f" "$c2/modinst/$f" || signed_differ=$((signed_differ + 1))
+done < <(cd "$c1/modinst" && find . -name '*.ko*' -type f | LC_ALL=C sort)
+echo "installed modules that differ: $signed_differ of $signed (their appended signatures, by another key)" >> "$report"
+say "contrast: vmlinux and the built-in key differ: $cdiffer of 2; installed modules differ: $signed_differ of $signed"
+[ "$cdiffer" = 2 ] && [ "$signed_differ" = "$signed" ] && [ "$signed" -gt 0 ] ||
+	{ say "the contrast was expected to differ in vmlinux, the key and every installed module"; status=1; }
+
 rm -rf "$one/src" "$two/src"	# 1.8 GB each; what is left is compared
 echo "report: $report"
 publish_result repro-debian.txt "$report" "make repro CONFIG=debian"
