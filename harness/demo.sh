@@ -23,14 +23,14 @@ labels=() verdicts=()
 # outcome RESULT AUTH TAINT DIGEST: one cell of the table.
 outcome() {
 	local what
-	case $1 in
-	loaded) what="loaded, by $2" ;;
-	"error "*) what="refused (${1#error })" ;;
+	case $1:$2 in
+	loaded:none) what="loaded" ;;
+	loaded:*) what="loaded by $2" ;;
+	"error "*) what="refused: ${1#error }" ;;
 	*) what=$1 ;;
 	esac
-	[ "$2" != none ] || what="loaded, not authenticated"
 	[[ $3 != *E* ]] || what+=", taints E"
-	[ "$4" = - ] || what+="; logged ${4:0:8}"
+	[ "$4" = - ] || what+="; logs sha256 ${4:0:8}"
 	echo "$what"
 }
 
@@ -56,12 +56,12 @@ done
 
 [ ${#labels[@]} -gt 0 ] || die "the guest printed no demo lines (log: $log)"
 echo
-printf '%-36s %-40s %s\n' "module tried ($config)" "booted by default" "booted with module.sig_enforce=1"
+printf '%-34s %-44s %s\n' "module tried ($config)" "booted by default" "booted with module.sig_enforce=1"
 for label in "${labels[@]}"; do
-	printf '%-36s %-40s %s\n' "$label" "${cell[0:$label]:-?}" "${cell[1:$label]:-?}"
+	printf '%-34s %-44s %s\n' "$label" "${cell[0:$label]:-?}" "${cell[1:$label]:-?}"
 done
 echo
-echo "logged: the kernel's log line for a module it did not authenticate, with"
-echo "the module's SHA-256 (the first 8 hex digits here)."
+echo "logs sha256: the kernel logged the module's digest (its first 8 hex digits"
+echo "here) in its line about a module it could not authenticate."
 (IFS=';'; echo "The guest's checks in the same boots:${verdicts[*]/#/ }; log: $log")
 [[ "${verdicts[*]}" != *FAILED* ]]
