@@ -80,14 +80,14 @@ harness-tests:
 # must differ (REPRO_EXPECT_DIFFERENT).
 REPRO_CONFIGS ?= hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 repro: setup
-	REPRO_EXPECT_DIFFERENT=signed $(H)/repro.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(REPRO_CONFIGS))
+	REPRO_EXPECT_DIFFERENT=signed $(H)/repro/repro.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(REPRO_CONFIGS))
 
 bench: setup
-	$(H)/bench.sh
+	$(H)/bench/bench.sh
 
 bench-hash:
 	cargo build --release --quiet
-	nice -n 19 $(H)/bench-hash.sh $(BUILD)/bench target/release/module-hashes-write \
+	nice -n 19 $(H)/bench/bench-hash.sh $(BUILD)/bench target/release/module-hashes-write \
 		target/release/module-hashes
 
 lint: setup

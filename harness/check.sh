@@ -201,10 +201,10 @@ QEMU_SMP=2 QEMU_TIMEOUT=1800 extra=log_buf_len=16M matrix d $d "${debug_modes[@]
 suite c - "series applies with git am" "$here/tree.sh" series
 suite f - "series is bisectable; the core's last commit passes the matrix" "$here/checks.sh" series --boot
 suite f - "reproducible from another source path: hashes-only and hash-or-sig+distro(+xz) identical, signed differs" \
-	env REPRO_EXPECT_DIFFERENT=signed "$here/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
+	env REPRO_EXPECT_DIFFERENT=signed "$here/repro/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 suite f - "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"
 suite f - "Debian's configuration and packages reproducible, two builds at two paths (make repro CONFIG=debian)" \
-	"$here/repro.sh" debian
+	"$here/repro/repro.sh" debian
 # objcopy with /dev/null as its output file replaces it, as root, with a
 # regular file (dump_section in lib.sh); nothing may do that again.
 suite c - "the host's /dev/null is still a character device" test -c /dev/null

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# bench-report.py on canned figures: the ratios and the targets' verdicts
+# bench/report.py on canned figures: the ratios and the targets' verdicts
 # computed from them, and a clear error for a run with a figure missing.
 . "$(dirname "$0")/lib.sh"
-report() { "$harness/bench-report.py" "$@"; }
+report() { "$harness/bench/report.py" "$@"; }
 
 # make_run DIR HASH_16K_NS: a run whose hash path costs HASH_16K_NS at 16K
 # and scales with the size; the signatures cost 1 ms more than the hash.

@@ -15,18 +15,18 @@
 # must differ.  A MODULE_HASHES configuration is compared once more with an
 # unsorted table, to prove that the comparison can fail.
 #
-# Usage: repro.sh CONFIG [CONFIG...], or repro.sh debian (repro/debian.sh)
+# Usage: repro.sh CONFIG [CONFIG...], or repro.sh debian (debian.sh)
 # Environment: REPRO_EXPECT_DIFFERENT; REPRO_REBUILD=0 to compare the builds
 # of an earlier run again instead of building.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
+. "$here/../lib.sh"
 use_build_dir
 
 [ $# -gt 0 ] || die "usage: repro.sh CONFIG [CONFIG...]"
 # Debian's configuration and packages: a comparison of its own.
-[ "$*" != debian ] || exec "$here/repro/debian.sh"
+[ "$*" != debian ] || exec "$here/debian.sh"
 
 # Fixed time, user and host, the path settings, no ccache.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
@@ -42,7 +42,7 @@ build_once() {
 	mkdir -p "$dir/src"
 	git -C "$BUILD/src" archive HEAD | tar -x -C "$dir/src"
 	ln -s "$BUILD/dl" "$dir/dl"
-	BUILD=$dir "$here/build.sh" --src "$dir/src" "$config" >> "$dir/build.log" 2>&1 ||
+	BUILD=$dir "$root/harness/build.sh" --src "$dir/src" "$config" >> "$dir/build.log" 2>&1 ||
 		{ tail -n 30 "$dir/build.log" >&2; die "build of $config in $dir failed"; }
 	rm -rf "$dir/src"	# 1.4 GB; the comparison needs the builds only
 }
@@ -148,7 +148,7 @@ inject_unsorted_table() {
 
 status=0 report=$BUILD/repro/report.txt
 mkdir -p "$BUILD/repro"
-[ "${REPRO_REBUILD:-1}" = 0 ] || "$here/tree.sh" sync
+[ "${REPRO_REBUILD:-1}" = 0 ] || "$root/harness/tree.sh" sync
 : > "$report"
 for config in "$@"; do
 	one=$BUILD/repro/$config-1/build two=$BUILD/repro/$config-2/other-path/build

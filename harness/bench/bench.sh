@@ -10,7 +10,7 @@
 #    boots with harness.suite=bench and runs the KUnit suites module_auth_bench
 #    and module_hashes_bench (CONFIG_MODULE_HASHES_BENCH) at boot.  Their
 #    inputs, in the initramfs's /module_auth_bench: real modules of Debian's
-#    amd64 kernel of about 16K, 64K, 256K, 1M and 4M (bench-inputs.py),
+#    amd64 kernel of about 16K, 64K, 256K, 1M and 4M (inputs.py),
 #    each signed with RSA-4096/SHA-512, ECDSA P-384/SHA-512 and ML-DSA-65
 #    as scripts/sign-file signs (CMS, detached, no certificates; signed
 #    attributes for ML-DSA, which OpenSSL 3.5 needs), and the three
@@ -28,13 +28,13 @@
 # (SHA-NI, which QEMU 7.2's TCG does not emulate).
 #
 # The figures are medians; every figure from the guest is also given as a
-# ratio to one measured in the same run (bench-report.py).  Exit status 0
+# ratio to one measured in the same run (report.py).  Exit status 0
 # when the benchmark ran, whether or not the targets are met (the report
 # says); 1 on an error.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
+. "$here/../lib.sh"
 use_build_dir
 [ "$HARNESS_ARCH" = x86_64 ] || die "make bench runs on x86_64 only"
 
@@ -75,7 +75,7 @@ declare -A newkey=([rsa-4096]=rsa:4096 [ecdsa-p384]="ec -pkeyopt ec_paramgen_cur
 make_inputs() {
 	local dir=$1 modules k label attrs
 	modules=$(debian_modules "$out")
-	"$here/bench-inputs.py" "$modules" "$dir" || die "cannot pick the benchmark's modules"
+	"$here/inputs.py" "$modules" "$dir" || die "cannot pick the benchmark's modules"
 	openssl35 version | grep -q '^OpenSSL 3\.[5-9]' || die "trixie's openssl is not 3.5 or later"
 	mkdir -p "$out/keys"
 	for k in "${keys[@]}"; do
@@ -135,7 +135,7 @@ host_reference() {
 }
 
 for c in "$bench_config" "${memory_configs[@]}"; do
-	"$here/build.sh" "$c"
+	"$root/harness/build.sh" "$c"
 done
 
 info "preparing the benchmark's modules, keys and signatures"
@@ -143,7 +143,7 @@ make_inputs "$run/inputs"
 
 info "booting $bench_config: the KUnit benchmarks (a few minutes under TCG)"
 APPEND="harness.suite=bench" EXTRA_GUEST_FILES="$run/inputs:/module_auth_bench" QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800} \
-	"$here/boot.sh" --require module_auth_bench --require module_hashes_bench "$bench_config" > /dev/null
+	"$root/harness/boot.sh" --require module_auth_bench --require module_hashes_bench "$bench_config" > /dev/null
 cp "$(obj_dir "$bench_config")/qemu.log" "$run/kunit.log"
 
 info "booting $bench_config again, without KUnit: the cost of the table at boot"
@@ -155,7 +155,7 @@ initcalls=$(awk '$3 == "module_hashes_sysfs_init" || $3 == "load_system_certific
 [[ $initcalls == *module_hashes_sysfs_init* ]] ||
 	die "no module_hashes_sysfs_init in $bench_config's System.map"
 APPEND="harness.suite=bench kunit.enable=0 initcall_debug printk.time=1 harness.initcalls=$initcalls" \
-	"$here/boot.sh" "$bench_config" > /dev/null
+	"$root/harness/boot.sh" "$bench_config" > /dev/null
 cp "$(obj_dir "$bench_config")/qemu.log" "$run/boot.log"
 
 {
@@ -167,7 +167,7 @@ cp "$(obj_dir "$bench_config")/qemu.log" "$run/boot.log"
 info "timing OpenSSL on this host's CPU"
 host_reference > "$run/host.txt"
 
-"$here/bench-report.py" "$run" > "$out/report.txt.tmp" ||
+"$here/report.py" "$run" > "$out/report.txt.tmp" ||
 	die "the run's figures are incomplete (above); its logs are in $run"
 mv "$out/report.txt.tmp" "$out/report.txt"
 cat "$out/report.txt"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make bench's report, from the figures of one run of harness/bench.sh.
+"""make bench's report, from the figures of one run of harness/bench/bench.sh.
 
-Usage: bench-report.py RUN
+Usage: report.py RUN
 
 RUN holds kunit.log (the serial log of the benchmark boot), boot.log (that
 of the boot-cost boot), memory.txt, host.txt and inputs/manifest.  Every
@@ -286,7 +286,7 @@ What would change on real hardware
 
 def main():
     if len(sys.argv) != 2:
-        sys.exit('usage: bench-report.py RUN')
+        sys.exit('usage: report.py RUN')
     run = sys.argv[1]
     out = ['make bench: what module authentication costs '
            '(Linux 7.3 + module-hashes, x86_64)', '']
@@ -304,7 +304,7 @@ def main():
         boot_section(run, out)
     except (MissingFigure, OSError, KeyError, ValueError) as e:
         print('\n'.join(out))
-        sys.exit(f'bench-report.py: missing or malformed figure: {e}')
+        sys.exit(f'report.py: missing or malformed figure: {e}')
     out.append(REAL_HARDWARE)
     print('\n'.join(out))
 

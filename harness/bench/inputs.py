@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Pick real modules of make bench's sizes, without their signatures.
 
-Usage: bench-inputs.py MODULES OUT
+Usage: inputs.py MODULES OUT
 
 MODULES is a tree of decompressed .ko files (Debian's, from debian_modules
 in lib.sh).  For each size of the benchmark (16K, 64K, 256K, 1M, 4M), the
@@ -36,7 +36,7 @@ def unsigned_length(path):
     sig_len = SIG_INFO.unpack(tail[:SIG_INFO.size])[5]
     length = size - len(MARKER) - SIG_INFO.size - sig_len
     if length <= 0:
-        sys.exit(f'bench-inputs.py: {path}: malformed signature trailer')
+        sys.exit(f'inputs.py: {path}: malformed signature trailer')
     return length
 
 
@@ -51,7 +51,7 @@ def main():
                 path = os.path.join(top, name)
                 lengths[os.path.relpath(path, modules)] = unsigned_length(path)
     if not lengths:
-        sys.exit(f'bench-inputs.py: no .ko files under {modules}')
+        sys.exit(f'inputs.py: no .ko files under {modules}')
     os.makedirs(out, exist_ok=True)
     # By name, so that of two as close, the choice is stable.
     paths = sorted(lengths)

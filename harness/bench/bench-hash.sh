@@ -17,7 +17,7 @@
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
+. "$here/../lib.sh"
 use_build_dir
 
 usage='usage: bench-hash.sh BENCHDIR WRITER TOOL'
