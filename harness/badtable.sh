@@ -31,11 +31,9 @@ rm -rf "$out" && mkdir -p "$out"
 
 # section_offset ELF: the file offset of .module_hashes.
 section_offset() {
-	local off
-	off=$(llvm-readelf-19 -S -W "$1" | sed 's/^ *\[ *[0-9]*\] *//' |
-		awk '$1 == ".module_hashes" { print $4 }')
-	[ -n "$off" ] || die "$1 has no .module_hashes section"
-	echo $((16#$off))
+	local s
+	s=$(elf_section "$1" .module_hashes) || die "$1 has no .module_hashes section"
+	echo "${s% *}"
 }
 
 # spoil KIND VMLINUX: make the table of VMLINUX (in place) unusable as KIND.

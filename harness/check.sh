@@ -205,9 +205,11 @@ suite f - "reproducible from another source path: hashes-only and hash-or-sig+di
 suite f - "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"
 suite f - "Debian's configuration and packages reproducible, two builds at two paths (make repro CONFIG=debian)" \
 	"$here/repro/repro.sh" debian
-# objcopy with /dev/null as its output file replaces it, as root, with a
-# regular file (dump_section in lib.sh); nothing may do that again.
-suite c - "the host's /dev/null is still a character device" test -c /dev/null
+# llvm-objcopy with /dev/null or /dev/stdout as its output file replaces
+# it, as root, with a regular file (dump_section in lib/elf.sh); nothing
+# may do that again.
+suite c - "the host's /dev/null and /dev/stdout are still what they were" \
+	sh -c 'test -c /dev/null && [ "$(readlink /dev/stdout)" = /proc/self/fd/1 ]'
 [ "$run" != --list ] || { echo "$listed rows"; exit 0; }
 # A typo in ONLY, or a '+' not escaped, would otherwise pass with no row.
 [ ${#step_names[@]} -gt 0 ] || die "ONLY='${ONLY:-}' matches no row of make $run"

@@ -44,8 +44,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 option() { grep -qx "CONFIG_$1=y" "$obj/.config"; }
-# Not grep -q: under pipefail, SIGPIPE would fail it.
-has_debug_info() { [[ $(llvm-readelf-19 -S -W "$1") == *" .debug_info "* ]]; }
+has_debug_info() { has_section "$1" .debug_info; }
 
 # hashes_build: $obj is a built MODULE_HASHES configuration; tool, its
 # module-hashes; kmake with the compiler of its .config.

@@ -35,10 +35,8 @@ check_extra() {
 	(check_manifest "$first") > /dev/null
 	[ "$(sha256sum < "$obj/vmlinux.unstripped")" = "$unstripped" ] || die "MODULE_HASHES_EXTRA changed vmlinux.unstripped"
 	[ "$(stat -c %.9Y "$image")" \> "$(stat -c %.9Y "$tmp/vmlinux")" ] || die "MODULE_HASHES_EXTRA did not rebuild bzImage"
-	range=$(llvm-readelf-19 -S -W "$obj/vmlinux" | sed 's/^ *\[ *[0-9]*\] *//' |
-		awk '$1 == ".module_hashes" { print $4, $5 }')
-	[ -n "$range" ] || die "vmlinux has no .module_hashes section"
-	range="$((16#${range% *})) $((16#${range% *} + 16#${range#* }))"
+	range=$(elf_section "$obj/vmlinux" .module_hashes) || die "vmlinux has no .module_hashes section"
+	range="${range% *} $((${range% *} + ${range#* }))"
 	# (cmp fails when the files differ, as they must.)
 	{ cmp -l "$tmp/vmlinux" "$obj/vmlinux" || true; } | awk -v lo="${range% *}" -v hi="${range#* }" '
 		{ n++ } $1 - 1 < lo || $1 - 1 >= hi { out++ }

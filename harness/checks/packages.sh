@@ -70,7 +70,7 @@ check_packages() {
 	if option DEBUG_INFO_BTF_MODULES && [ ${#external[@]} -gt 0 ]; then
 		for f in "${external[@]}"; do
 			decompress "$f" > "$tmp/external.ko"
-			[[ $(llvm-readelf-19 -S -W "$tmp/external.ko") == *" .BTF.base "* ]] ||
+			has_section "$tmp/external.ko" .BTF.base ||
 				die "${f#"$moddir"/}: no distilled base BTF (.BTF.base): it cannot load against this package's vmlinux"
 		done
 		info "its external modules carry their distilled base BTF (.BTF.base), relocated at load"

@@ -52,10 +52,8 @@ build_once() {
 unsort_table() {
 	local offset header count_at
 	eval "$(table_layout)"
-	offset=$(llvm-readelf-19 -S -W "$1" | sed 's/^ *\[ *[0-9]*\] *//' |
-		awk '$1 == ".module_hashes" { print $4 }')
-	[ -n "$offset" ] || die "$1 has no .module_hashes section"
-	python3 - "$1" "$((16#$offset))" "$header" "$count_at" <<'PY'
+	offset=$(elf_section "$1" .module_hashes) || die "$1 has no .module_hashes section"
+	python3 - "$1" "${offset% *}" "$header" "$count_at" <<'PY'
 import struct, sys
 path, (offset, header, count_at) = sys.argv[1], map(int, sys.argv[2:])
 with open(path, "r+b") as f:
@@ -81,11 +79,16 @@ artifacts() {
 }
 
 sections_that_differ() { # FILE1 FILE2
-	local s
-	for s in $(llvm-readelf-19 -S -W "$1" | awk '/^ *\[ *[0-9]+\]/ { sub(/^ *\[ *[0-9]+\] */, ""); print $1 }'); do
-		cmp -s <(dump_section "$1" "$s" /dev/stdout 2>/dev/null) \
-		       <(dump_section "$2" "$s" /dev/stdout 2>/dev/null) || printf '%s ' "$s"
+	local s t
+	t=$(mktemp -d)
+	for s in $(elf_section_names "$1"); do
+		# A section without contents (NOBITS) dumps as nothing.
+		(dump_section "$1" "$s" "$t/1") 2> /dev/null || : > "$t/1"
+		(dump_section "$2" "$s" "$t/2") 2> /dev/null || : > "$t/2"
+		cmp -s "$t/1" "$t/2" || printf '%s ' "$s"
+		rm -f "$t/1" "$t/2"
 	done
+	rm -rf "$t"
 }
 
 # sum16 COMMAND...: the start of the sha256 of COMMAND's output, or missing.
@@ -93,7 +96,14 @@ sum16() {
 	local sum
 	sum=$("$@" 2>/dev/null | sha256sum | cut -c1-16) && echo "$sum" || echo missing
 }
-table_sum() { sum16 dump_section "$1" .module_hashes /dev/stdout; }
+# table_sum VMLINUX: the start of the sha256 of its .module_hashes, or missing.
+table_sum() {
+	local t sum=missing
+	t=$(mktemp)
+	(dump_section "$1" .module_hashes "$t") 2> /dev/null && sum=$(sha256sum < "$t" | cut -c1-16)
+	rm -f "$t"
+	echo "$sum"
+}
 row() { printf '%-56s %-16s %-16s %s\n' "$@"; }
 say() { echo "$*" | tee -a "$report"; }
 
