@@ -128,8 +128,8 @@ case " $append " in
 *" module_auth.expect="*) ;;
 *) append+=" module_auth.expect=$(expected_boot_mode "$obj/.config" "$append")" ;;
 esac
-qemu=("${arch_qemu[@]}" $(qemu_accel "$cpus") -m "${QEMU_MEM:-512M}" -smp "$cpus"
-      -display none -monitor none -serial stdio -no-reboot)
+qemu_command qemu "$cpus" "${QEMU_MEM:-512M}"
+qemu+=(-serial stdio)
 if [ -n "$secure_boot" ]; then
 	[ "$HARNESS_ARCH" = x86_64 ] || die "--secure-boot: x86_64 only (OVMF)"
 	. "$here/secureboot.sh"
@@ -172,7 +172,7 @@ if [ -n "$unsigned" ]; then
 fi
 [ -n "$secure_boot" ] || qemu+=(-append "$append")
 set +e
-timeout -k 10 "$timeout" "${qemu[@]}" < /dev/null 2>&1 | tee "$log"
+qemu_run "$timeout" "${qemu[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 "$here/ktap.py" --nested "${verdict_args[@]}" "$log" && exit 0

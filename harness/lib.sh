@@ -43,21 +43,6 @@ s390)	arch_image=arch/s390/boot/bzImage arch_deb=s390x arch_triplet=s390x-linux-
 	arch_rust_toolchain=1.96.0 ;;
 esac
 
-# qemu_accel CPUS: QEMU's accelerator options for a guest of CPUS vCPUs.
-# TCG, not KVM: KVM guests hang on the machines this was written on.  One
-# vCPU runs on multi-threaded TCG; more run on one host thread
-# (thread=single), which interleaves them and so keeps SMP's semantics for
-# the kernel, because with multi-threaded TCG a vCPU now and then executed
-# a stale translation of kernel text that text_poke_bp() was patching on
-# another, and the guest died of "Oops: int3" before userspace.
-qemu_accel() {
-	if [ "$1" -gt 1 ]; then
-		echo "-accel tcg,thread=single"
-	else
-		echo "-accel tcg"
-	fi
-}
-
 # obj_dir NAME: the build directory of configuration NAME: $BUILD/NAME for
 # x86_64, $BUILD/ARCH/NAME for the others; obj_subdir NAME: the same
 # relative to $BUILD.
@@ -253,6 +238,6 @@ expected_boot_mode() {
 }
 
 # The helpers of each concern, in files of their own.
-for harness_lib in downloads elf guest modules; do
+for harness_lib in downloads elf guest modules qemu; do
 	. "$(dirname "${BASH_SOURCE[0]}")/lib/$harness_lib.sh"
 done

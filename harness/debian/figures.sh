@@ -40,9 +40,10 @@ chmod +x "$tmp/initramfs/init"
 (cd "$tmp/initramfs" && find . | cpio -o -H newc --quiet) > "$tmp/initramfs.cpio"
 
 memtotal() { # memtotal BZIMAGE
-	timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 1 -kernel "$1" \
-		-initrd "$tmp/initramfs.cpio" -append "console=ttyS0 panic=-1 quiet" \
-		-display none -monitor none -serial stdio -no-reboot < /dev/null 2>&1 |
+	local qemu
+	qemu_command qemu 1 2048
+	qemu_run 300 "${qemu[@]}" -kernel "$1" -initrd "$tmp/initramfs.cpio" \
+		-append "console=ttyS0 panic=-1 quiet" -serial stdio 2>&1 |
 		tr -d '\r' | awk '/^MemTotal:/ { print $2 " kB" }'
 }
 
