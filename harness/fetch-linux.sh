@@ -32,24 +32,9 @@ if [ -f "$tarball" ] && [ "$(cat "$tarball.verified" 2>/dev/null)" = "$PIN_TARBA
 	exit 0
 fi
 
-deb=$dl/${PIN_PACKAGE}_${PIN_VERSION//:/%3a}_all.deb
-if ! [ -f "$deb" ] || ! check_sha256 "$deb" "$PIN_DEB_SHA256" 2>/dev/null; then
-	rm -f "$deb"
-	apt_download "$dl" "$PIN_SUITE" "$PIN_PACKAGE=$PIN_VERSION"
-	[ -f "$deb" ] || die "apt-get did not produce $deb"
-	check_sha256 "$deb" "$PIN_DEB_SHA256" ||
-		die "$deb does not match the pinned sha256 $PIN_DEB_SHA256; refusing it"
-fi
-
+deb=$(debian_package "$dl" "$PIN_SUITE" "$PIN_PACKAGE" "$PIN_VERSION" "$PIN_DEB_SHA256")
 info "extracting $PIN_TARBALL from $(basename "$deb")"
 rm -f "$tarball" "$tarball.verified"
-dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$PIN_TARBALL" > "$tarball.tmp" ||
-	die "cannot extract $PIN_TARBALL from $deb"
-size=$(stat -c %s "$tarball.tmp")
-[ "$size" = "$PIN_TARBALL_SIZE" ] ||
-	die "$PIN_TARBALL is $size bytes, the pin says $PIN_TARBALL_SIZE; refusing it"
-check_sha256 "$tarball.tmp" "$PIN_TARBALL_SHA256" ||
-	die "$PIN_TARBALL does not match the pinned sha256 $PIN_TARBALL_SHA256; refusing it"
-mv "$tarball.tmp" "$tarball"
+pinned_member "$deb" "$PIN_TARBALL" "$tarball" "$PIN_TARBALL_SHA256"
 echo "$PIN_TARBALL_SHA256" > "$tarball.verified"
 echo "$tarball"

@@ -24,18 +24,8 @@ dl=$BUILD/dl/debian-cloud
 config=$dl/config
 mkdir -p "$dl"
 if ! [ -f "$config" ] || ! check_sha256 "$config" "$PIN_CONFIG_SHA256" 2>/dev/null; then
-	deb=$dl/${PIN_PACKAGE}_${PIN_VERSION//:/%3a}_amd64.deb
-	if ! [ -f "$deb" ] || ! check_sha256 "$deb" "$PIN_DEB_SHA256" 2>/dev/null; then
-		rm -f "$deb"
-		apt_download "$dl" "$PIN_SUITE" "$PIN_PACKAGE=$PIN_VERSION"
-		check_sha256 "$deb" "$PIN_DEB_SHA256" ||
-			die "$deb does not match the pinned sha256; refusing it"
-	fi
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./$PIN_CONFIG" > "$config.tmp" ||
-		die "cannot extract $PIN_CONFIG from $deb"
-	check_sha256 "$config.tmp" "$PIN_CONFIG_SHA256" ||
-		die "$PIN_CONFIG does not match the pinned sha256; refusing it"
-	mv "$config.tmp" "$config"
+	deb=$(debian_package "$dl" "$PIN_SUITE" "$PIN_PACKAGE" "$PIN_VERSION" "$PIN_DEB_SHA256")
+	pinned_member "$deb" "$PIN_CONFIG" "$config" "$PIN_CONFIG_SHA256"
 fi
 
 "$root/harness/build.sh" "$@" --base "$config" --obj "$BUILD/debian-cloud" hash-or-sig+debian/cloud-amd64

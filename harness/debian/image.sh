@@ -32,9 +32,7 @@ image_deb=$(ls "$debs"/linux-image-*_*.deb | grep -v -- '-dbg_' | head -n 1)
 krel=$(dpkg-deb -f "$image_deb" Package)
 krel=${krel#linux-image-}
 
-mirror=${DEBIAN_MIRROR:-$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
-	awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')}
-[ -n "$mirror" ] || die "cannot find a Debian mirror; set DEBIAN_MIRROR"
+mirror=$(debian_mirror)
 cache=$BUILD/dl/trixie-debs
 mkdir -p "$cache"
 sysroot=$out/rootfs

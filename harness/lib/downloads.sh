@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Downloads from Debian's archive, pinned or checked: packages through a
-# private apt configuration, Debian's modules, DKMS module sources.  Sourced by lib.sh, not run.
+# Every download of the harness: Debian packages through a private apt
+# configuration (apt_download), pinned by version and sha256 where the
+# result must not change (debian_package, pinned_member); Debian's modules
+# and DKMS module sources on top of them.  Sourced by lib.sh, not run.
 
 # check_sha256 FILE SUM: succeed when FILE's sha256 is SUM.
 check_sha256() {
@@ -9,18 +11,57 @@ check_sha256() {
 	[ "$got" = "$2" ] || { info "$1: sha256 $got, expected $2"; return 1; }
 }
 
+# debian_mirror: DEBIAN_MIRROR, or the mirror of Debian's main archive in
+# the system's apt configuration.
+debian_mirror() {
+	local mirror=${DEBIAN_MIRROR:-}
+	[ -n "$mirror" ] || mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
+		awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
+	[ -n "$mirror" ] || die "cannot find a Debian mirror in the system's apt configuration;" \
+		"set DEBIAN_MIRROR=<url of a Debian archive>"
+	echo "$mirror"
+}
+
+# debian_package DIR SUITE PACKAGE VERSION [SHA256]: the .deb of PACKAGE
+# VERSION in DIR, downloaded once (apt_download); its path.  With SHA256
+# it is pinned: a file in DIR that does not match is downloaded again, and
+# a download that does not match is refused.
+debian_package() {
+	local dir=$1 suite=$2 package=$3 version=$4 sum=${5:-} deb
+	deb=$(ls "$dir/${package}_${version//:/%3a}_"*.deb 2>/dev/null | head -n 1) || true
+	if [ -n "$deb" ] && [ -n "$sum" ] && ! check_sha256 "$deb" "$sum" 2> /dev/null; then
+		rm -f "$deb"
+		deb=
+	fi
+	if [ -z "$deb" ]; then
+		apt_download "$dir" "$suite" "$package=$version"
+		deb=$(ls "$dir/${package}_${version//:/%3a}_"*.deb 2>/dev/null | head -n 1) ||
+			die "apt-get did not produce a .deb of $package $version in $dir"
+		[ -z "$sum" ] || check_sha256 "$deb" "$sum" ||
+			die "$deb does not match the pinned sha256 $sum; refusing it"
+	fi
+	echo "$deb"
+}
+
+# pinned_member DEB MEMBER OUT SHA256: the file MEMBER of the package DEB
+# into OUT, refused unless its sha256 is SHA256.
+pinned_member() {
+	dpkg-deb --fsys-tarfile "$1" | tar -xO "./$2" > "$3.tmp" ||
+		{ rm -f "$3.tmp"; die "cannot extract $2 from $1"; }
+	check_sha256 "$3.tmp" "$4" ||
+		{ rm -f "$3.tmp"; die "$2 does not match the pinned sha256 $4; refusing it"; }
+	mv "$3.tmp" "$3"
+}
+
 # apt_download DIR SUITE PACKAGE[=VERSION]...: download Debian packages
 # (of APT_ARCH, default amd64) into DIR through a private apt configuration
 # in DIR/apt (sources list naming SUITE, lists, cache, status; the system's
 # Debian keyring): the system's apt sources are never touched.  The mirror
 # is DEBIAN_MIRROR or the one the system uses for Debian's main archive.
 apt_download() {
-	local dir=$1 suite=$2 package=${*:3} apt=$1/apt mirror=${DEBIAN_MIRROR:-} opts
+	local dir=$1 suite=$2 package=${*:3} apt=$1/apt mirror opts
 	command -v apt-get >/dev/null || die "apt-get is needed to download $package"
-	[ -n "$mirror" ] || mirror=$(apt-get indextargets --format '$(REPO_URI) $(ORIGIN) $(LABEL)' 2>/dev/null |
-		awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }')
-	[ -n "$mirror" ] || die "cannot find a Debian mirror in the system's apt configuration;" \
-		"set DEBIAN_MIRROR=<url of a Debian archive>"
+	mirror=$(debian_mirror) || exit 1
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/sources.list.d" "$apt/preferences.d"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" > "$apt/sources.list"
 	: > "$apt/status"
@@ -43,12 +84,7 @@ debian_modules() {
 	local dir=$1 suite=trixie-backports package=linux-modules-7.3.4+deb13-amd64
 	local version=7.3.4-1~bpo13+1 expected=4225 modules=$1/modules deb count
 	if ! [ -f "$modules/.done" ]; then
-		deb=$(ls "$dir/${package}"_*_amd64.deb 2>/dev/null | head -n1) || true
-		if [ -z "$deb" ]; then
-			apt_download "$dir" "$suite" "$package=$version"
-			deb=$(ls "$dir/${package}"_*_amd64.deb 2>/dev/null | head -n1) ||
-				die "apt-get did not produce a $package .deb in $dir"
-		fi
+		deb=$(debian_package "$dir" "$suite" "$package" "$version")
 		info "extracting $(basename "$deb")"
 		rm -rf "$modules" "$dir/extract"
 		mkdir -p "$dir/extract" "$modules"
@@ -82,12 +118,9 @@ v4l2loopback_deb=(forky v4l2loopback-dkms 0.15.4-2)
 dkms_source() {
 	local dl=$BUILD/dl dir=$BUILD/dl/dkms/$2-$3 deb
 	if ! [ -f "$dir/.done" ]; then
-		deb=$(ls "$dl/$2_$3_"*.deb 2>/dev/null | head -n 1)
-		if [ -z "$deb" ]; then
-			if ! (apt_download "$dl" "$1" "$2=$3"); then
-				info "warning: cannot download $2 $3 from $1 (see above): trying its current version"
-				(apt_download "$dl" "$1" "$2") || return 1
-			fi
+		if ! deb=$(debian_package "$dl" "$1" "$2" "$3"); then
+			info "warning: cannot download $2 $3 from $1 (see above): trying its current version"
+			(apt_download "$dl" "$1" "$2") || return 1
 			deb=$(ls "$dl/$2_"*.deb 2>/dev/null | sort -V | tail -n 1)
 			[ -n "$deb" ] || return 1
 		fi
