@@ -2,10 +2,9 @@
 # Helpers for the harness tests.  Sourced; the current directory is a
 # fresh temporary directory.
 harness=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+# The TAP vocabulary of the guest tests (tap_ok, tap_not_ok, tap_check,
+# tap_end), one for the host and the guest.
+. "$harness/guest/tap.sh"
 
 # expect_fail DESCRIPTION PATTERN COMMAND...: COMMAND must fail and print
 # PATTERN (a grep -E pattern) on stderr or stdout.
@@ -13,11 +12,11 @@ expect_fail() {
 	local desc=$1 pattern=$2 out
 	shift 2
 	if out=$("$@" 2>&1); then
-		not_ok "$desc (succeeded)"
+		tap_not_ok "$desc (succeeded)"
 	elif grep -qE "$pattern" <<< "$out"; then
-		ok "$desc"
+		tap_ok "$desc"
 	else
-		not_ok "$desc (message was: $(tail -n 3 <<< "$out"))"
+		tap_not_ok "$desc (message was: $(tail -n 3 <<< "$out"))"
 	fi
 }
 
@@ -25,9 +24,9 @@ expect_ok() {
 	local desc=$1 out
 	shift
 	if out=$("$@" 2>&1); then
-		ok "$desc"
+		tap_ok "$desc"
 	else
-		not_ok "$desc (failed: $(tail -n 5 <<< "$out"))"
+		tap_not_ok "$desc (failed: $(tail -n 5 <<< "$out"))"
 	fi
 }
 

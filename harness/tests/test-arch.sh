@@ -9,11 +9,11 @@ echo "1..9"
 arch_of() { ARCH=$1 bash -c '. "$0/lib.sh"; echo "$HARNESS_ARCH ${ARCH-unset}"' "$harness"; }
 got=$(for a in x86_64 amd64 arm64 aarch64 riscv riscv64 arm armhf s390 s390x; do arch_of "$a"; done | tr '\n' ,)
 [ "$got" = "x86_64 unset,x86_64 unset,arm64 unset,arm64 unset,riscv unset,riscv unset,arm unset,arm unset,s390 unset,s390 unset," ] &&
-	ok "ARCH names, kernel and Debian spellings, become make's; ARCH is unset" || not_ok "ARCH names: $got"
+	tap_ok "ARCH names, kernel and Debian spellings, become make's; ARCH is unset" || tap_not_ok "ARCH names: $got"
 got=$(env -u ARCH -u HARNESS_ARCH bash -c '. "$0/lib.sh"; echo "$HARNESS_ARCH"' "$harness")
-[ "$got" = x86_64 ] && ok "no ARCH: x86_64" || not_ok "no ARCH: $got"
+[ "$got" = x86_64 ] && tap_ok "no ARCH: x86_64" || tap_not_ok "no ARCH: $got"
 got=$(env -u ARCH HARNESS_ARCH=riscv bash -c '. "$0/lib.sh"; echo "$HARNESS_ARCH"' "$harness")
-[ "$got" = riscv ] && ok "a script run by a script keeps its architecture (HARNESS_ARCH)" || not_ok "HARNESS_ARCH: $got"
+[ "$got" = riscv ] && tap_ok "a script run by a script keeps its architecture (HARNESS_ARCH)" || tap_not_ok "HARNESS_ARCH: $got"
 expect_fail "an architecture the harness does not build is refused by name" \
 	"ARCH=mips: the harness builds x86_64, arm64, riscv, arm \(ARMv7\) and s390" \
 	env ARCH=mips bash -c '. "$0/lib.sh"' "$harness"
@@ -21,18 +21,18 @@ expect_fail "an architecture the harness does not build is refused by name" \
 facts() { ARCH=$1 BUILD=/b bash -c '. "$0/lib.sh"; echo "$(obj_dir hashes) $arch_image ${arch_qemu[0]} $arch_deb"; config_fragments hashes' "$harness"; }
 got=$(facts x86_64 | head -n 1)
 [ "$got" = "/b/hashes arch/x86/boot/bzImage qemu-system-x86_64 amd64" ] &&
-	ok "x86_64 builds in BUILD/NAME, as before" || not_ok "x86_64: $got"
+	tap_ok "x86_64 builds in BUILD/NAME, as before" || tap_not_ok "x86_64: $got"
 got=$(facts arm64 | head -n 1)
 [ "$got" = "/b/arm64/hashes arch/arm64/boot/Image qemu-system-aarch64 arm64" ] &&
-	ok "arm64 builds in BUILD/arm64/NAME, boots Image in qemu-system-aarch64" || not_ok "arm64: $got"
+	tap_ok "arm64 builds in BUILD/arm64/NAME, boots Image in qemu-system-aarch64" || tap_not_ok "arm64: $got"
 got=$(facts s390 | head -n 1)
 [ "$got" = "/b/s390/hashes arch/s390/boot/bzImage qemu-system-s390x s390x" ] &&
-	ok "s390 builds in BUILD/s390/NAME, boots in qemu-system-s390x" || not_ok "s390: $got"
+	tap_ok "s390 builds in BUILD/s390/NAME, boots in qemu-system-s390x" || tap_not_ok "s390: $got"
 got=$(facts riscv | sed -n '2,$p' | sed "s|$harness/../configs/||; s|.*/configs/||" | tr '\n' ' ')
 [ "$got" = "base.config arch/riscv.config hashes.config " ] &&
-	ok "the fragments: base, the architecture's, the configuration's" || not_ok "fragments: $got"
+	tap_ok "the fragments: base, the architecture's, the configuration's" || tap_not_ok "fragments: $got"
 missing=
 for a in x86_64 arm64 riscv arm s390; do
 	[ -f "$harness/../configs/arch/$a.config" ] || missing+=" $a"
 done
-[ -z "$missing" ] && ok "every architecture has its fragment in configs/arch" || not_ok "no fragment for:$missing"
+[ -z "$missing" ] && tap_ok "every architecture has its fragment in configs/arch" || tap_not_ok "no fragment for:$missing"

@@ -44,26 +44,26 @@ make_run() {
 make_run fast 50000
 expect_ok "a complete run gives a report" report fast
 out=$(report fast 2>&1)
-grep -q '16K .* 50.0 .*21.0x' <<< "$out" && ok "16K: hash and the ratio of each signature" ||
-	not_ok "16K: hash and the ratio of each signature ($(grep ' 16K ' <<< "$out"))"
+grep -q '16K .* 50.0 .*21.0x' <<< "$out" && tap_ok "16K: hash and the ratio of each signature" ||
+	tap_not_ok "16K: hash and the ratio of each signature ($(grep ' 16K ' <<< "$out"))"
 grep -q 'up to 64 KB: NOT MET (16K: 21.0x, 64K: 6.0x)' <<< "$out" &&
-	ok "64K at 6x does not meet the 10x target; the verdict names each size" ||
-	not_ok "64K at 6x does not meet the 10x target ($(grep 'up to 64 KB' <<< "$out"))"
-grep -q 'never more expensive .*: MET' <<< "$out" && ok "a signature always dearer meets the second target" ||
-	not_ok "a signature always dearer meets the second target"
-grep -q "Debian's 4,225 modules: MET" <<< "$out" && ok "the memory target from the measured layout" ||
-	not_ok "the memory target from the measured layout ($(grep 'Target: hashes-only' <<< "$out"))"
-grep -q 'smaller than a SIG-only one up to 6,468 modules' <<< "$out" && ok "the break-even module count" ||
-	not_ok "the break-even module count ($(grep 'up to .* modules\.' <<< "$out"))"
+	tap_ok "64K at 6x does not meet the 10x target; the verdict names each size" ||
+	tap_not_ok "64K at 6x does not meet the 10x target ($(grep 'up to 64 KB' <<< "$out"))"
+grep -q 'never more expensive .*: MET' <<< "$out" && tap_ok "a signature always dearer meets the second target" ||
+	tap_not_ok "a signature always dearer meets the second target"
+grep -q "Debian's 4,225 modules: MET" <<< "$out" && tap_ok "the memory target from the measured layout" ||
+	tap_not_ok "the memory target from the measured layout ($(grep 'Target: hashes-only' <<< "$out"))"
+grep -q 'smaller than a SIG-only one up to 6,468 modules' <<< "$out" && tap_ok "the break-even module count" ||
+	tap_not_ok "the break-even module count ($(grep 'up to .* modules\.' <<< "$out"))"
 
 make_run slow 5000000
 grep -q 'never more expensive .*: MET (least margin: 1.0x)' <<< "$(report slow 2>&1)" &&
-	ok "a slow hash path is still cheaper than a signature 1 ms dearer" ||
-	not_ok "a slow hash path is still cheaper than a signature 1 ms dearer"
+	tap_ok "a slow hash path is still cheaper than a signature 1 ms dearer" ||
+	tap_not_ok "a slow hash path is still cheaper than a signature 1 ms dearer"
 sed -i '/method=rsa-4096/s/median_ns=[0-9]*/median_ns=1/' slow/kunit.log
 grep -q 'never more expensive .*: NOT MET' <<< "$(report slow 2>&1)" &&
-	ok "a signature cheaper than the hash path misses the second target" ||
-	not_ok "a signature cheaper than the hash path misses the second target"
+	tap_ok "a signature cheaper than the hash path misses the second target" ||
+	tap_not_ok "a signature cheaper than the hash path misses the second target"
 sed -i 's/method=hash/method=other/' slow/kunit.log
 expect_fail "a run without the hash path's figures is an error" "missing or malformed figure: the 16K figures" report slow
 make_run nohost 50000
@@ -75,4 +75,4 @@ expect_fail "a run without the boot figures is an error" "missing or malformed f
 make_run noinitcall 50000
 sed -i "/module_hashes_sysfs_init/d" noinitcall/boot.log
 expect_fail "a run without the initcall's time is an error" "module_hashes_sysfs_init in boot.log" report noinitcall
-echo "1..$n"
+tap_end

@@ -8,7 +8,7 @@ k() { "$harness/ktap.py" "$@"; }
 printf '# a comment\r\nok 1 - a\nok 2 - b # SKIP not here\nnoise\n1..2\n' > pass.tap
 expect_ok "a complete passing stream passes (SKIP counts as passed)" k pass.tap
 [ "$(k pass.tap | head -n 1)" = "pass.tap: document 1: 1 passed, 0 failed, 1 skipped of 2" ] &&
-	ok "the counts are reported" || not_ok "the counts are reported"
+	tap_ok "the counts are reported" || tap_not_ok "the counts are reported"
 printf '1..2\nok 1 - a\nnot ok 2 - b broke\n' > fail.tap
 expect_fail "a failed result fails and is named" "^  not ok 2 - b broke$" k fail.tap
 printf 'ok 1 - a\nok 2 - b\n1..3\n' > short.tap
@@ -50,7 +50,7 @@ cat > kunit.log <<'EOF'
 EOF
 expect_ok "passing KUnit suites pass" k kunit.log
 [ "$(k kunit.log | head -n 1)" = "kunit.log: document 1: 1 passed, 0 failed, 1 skipped of 2" ] &&
-	ok "printk timestamps are stripped" || not_ok "printk timestamps are stripped"
+	tap_ok "printk timestamps are stripped" || tap_not_ok "printk timestamps are stripped"
 sed -e 's/    ok 2 hash_rejects_bad/    not ok 2 hash_rejects_bad/' \
 	-e 's/^\(\[[^]]*\]\) ok 1 module_hashes/\1 not ok 1 module_hashes/' kunit.log > kunit-fail.log
 expect_fail "a failed KUnit case fails and is named with its path" \
@@ -94,7 +94,7 @@ expect_fail "a nested bail out fails" \
 cat kunit.log runner.tap > two.log
 expect_ok "a log with two passing documents passes" k two.log
 [ "$(k two.log | grep -c '^two.log: document [12]: ')" = 2 ] &&
-	ok "both documents are reported" || not_ok "both documents are reported"
+	tap_ok "both documents are reported" || tap_not_ok "both documents are reported"
 cat kunit.log runner-fail.tap > two-fail.log
 expect_fail "a failing second document fails the log" \
 	"^two-fail.log: document 2: 1 passed, 1 failed, 1 skipped of 3$" k two-fail.log
@@ -123,8 +123,8 @@ expect_fail "--expect-fail accepts no other failure" \
 k missing.tap > out 2> err
 rc=$?
 [ "$rc" = 2 ] && grep -q "missing.tap" err &&
-	ok "a missing file is a usage error (exit 2)" ||
-	not_ok "a missing file is a usage error (exit $rc: $(cat err))"
+	tap_ok "a missing file is a usage error (exit 2)" ||
+	tap_not_ok "a missing file is a usage error (exit $rc: $(cat err))"
 # --nested: a result whose subtests went missing fails.
 printf 'TAP version 13\n1..2\n# # ok 1 - x\n# 1..1\nok 1 a\nok 2 b\n' > flat.log
 expect_fail "--nested: a top-level result without nested results fails" "ok 2 b: no nested results" \
@@ -139,4 +139,4 @@ expect_fail "a nested stream without a version line needs its plan" "^  ok 1 scr
 printf 'TAP version 13\n1..1\nok 1 a\nKernel panic - not syncing: Attempted to kill init!\n' > panic.log
 expect_fail "a kernel panic fails and is named" "the kernel panicked: Kernel panic - not syncing: Attempted to kill init" \
 	k panic.log
-echo "1..$n"
+tap_end

@@ -135,8 +135,8 @@ if [ -x "$ksrc/scripts/checkpatch.pl" ]; then
 	expect_fail "lint checks the patches of tree.sh series" \
 		"0001-kernel-add-f.patch total: 1 errors" lint checkpatch
 else
-	ok "checkpatch cases # skip no kernel tree at $ksrc (make tree)"
+	tap_ok "checkpatch cases # skip no kernel tree at $ksrc (make tree)"
 fi
 
 expect_fail "an unknown gate is an error" "unknown gate 'frobnicate'" lint frobnicate
-echo "1..$n"
+tap_end

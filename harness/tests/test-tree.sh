@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 make_project
 # holds DESC: ok when the command before it succeeded.
-holds() { if [ $? = 0 ]; then ok "$1"; else not_ok "$1"; fi; }
+holds() { if [ $? = 0 ]; then tap_ok "$1"; else tap_not_ok "$1"; fi; }
 # dev_commit ARGS...: git commit in build/src as a developer.
 dev_commit() { git -C build/src -c user.name=Dev -c user.email=dev@example.org commit -q "$@"; }
 
@@ -89,4 +89,4 @@ good && printf 'From: Dev <dev@example.org>\nSubject: y\n\nnot a diff\n' > proj/
 expect_ok "a patch without a diff adds only its overlay files" tree sync
 good
 expect_ok "the good project syncs again" tree sync
-echo "1..$n"
+tap_end
