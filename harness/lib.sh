@@ -7,6 +7,8 @@ root=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 die() { echo "harness: error: $*" >&2; exit 1; }
 info() { echo "harness: $*" >&2; }
 
+# The architectures the harness builds and boots, as make spells them.
+harness_arches=(x86_64 arm64 riscv arm s390)
 # The target architecture: ARCH as make takes it (default x86_64), kept in
 # HARNESS_ARCH for the scripts this one runs.  ARCH itself is unset in the
 # environment; kmake gives the kernel's make its own ARCH=.  (Under make,
@@ -18,7 +20,7 @@ arm64|aarch64) HARNESS_ARCH=arm64 ;;
 riscv|riscv64) HARNESS_ARCH=riscv ;;
 arm|armhf) HARNESS_ARCH=arm ;;
 s390|s390x) HARNESS_ARCH=s390 ;;
-*) die "ARCH=${ARCH:-$HARNESS_ARCH}: the harness builds x86_64, arm64, riscv, arm (ARMv7) and s390" ;;
+*) die "ARCH=${ARCH:-$HARNESS_ARCH}: the harness builds ${harness_arches[*]} (arm: ARMv7)" ;;
 esac
 export HARNESS_ARCH
 unset ARCH

@@ -47,7 +47,7 @@ if ! has_rust_src; then
 fi
 # Every architecture's toolchain (lib.sh), also when this run builds only
 # one: check_toolchain checks the one it builds.
-for arch in x86_64 arm64 riscv arm s390; do
+for arch in "${harness_arches[@]}"; do
 	toolchain=$(ARCH=$arch bash -c '. "$1/lib.sh"; echo "$arch_rust_toolchain"' - "$here")
 	[ -n "$toolchain" ] || continue
 	has_rust_src "$toolchain" && RUSTUP_TOOLCHAIN=$toolchain rustfmt --version >/dev/null 2>&1 && continue
