@@ -58,13 +58,16 @@ ccache_hits() {
 # DIR/times.  With REPRO_RESUME=1 a step already in DIR/times is not run
 # again (a run that was interrupted goes on where it stopped).
 build() {
-	local dir=$1
-	if [ "${REPRO_RESUME:-0}" != 1 ] || ! [ -d "$dir/src" ]; then
+	local dir=$1 tree
+	tree=$(git -C "$BUILD/src" rev-parse "HEAD^{tree}")
+	# A run is resumed only on the source it started with.
+	if [ "${REPRO_RESUME:-0}" != 1 ] || [ "$(cat "$dir/source" 2>/dev/null)" != "$tree" ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir/src"
 		git -C "$BUILD/src" archive HEAD | tar -x -C "$dir/src"
 		ln -s "$BUILD/dl" "$dir/dl"
 		: > "$dir/times"
+		echo "$tree" > "$dir/source"
 	fi
 	info "repro debian: building in $dir"
 	timed "$dir" "build (debian/build.sh)" env BUILD="$dir" "$root/harness/debian/build.sh" --src "$dir/src"
