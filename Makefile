@@ -80,7 +80,8 @@ harness-tests:
 # must differ (REPRO_EXPECT_DIFFERENT).
 REPRO_CONFIGS ?= hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 repro: setup
-	REPRO_EXPECT_DIFFERENT=signed $(H)/repro/repro.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(REPRO_CONFIGS))
+	REPRO_EXPECT_DIFFERENT=signed $(if $(filter command line,$(origin CONFIG)),,REPRO_PUBLISH=1) \
+		$(H)/repro/repro.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(REPRO_CONFIGS))
 
 bench: setup
 	$(H)/bench/bench.sh

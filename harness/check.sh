@@ -201,7 +201,7 @@ QEMU_SMP=2 QEMU_TIMEOUT=1800 extra=log_buf_len=16M matrix d $d "${debug_modes[@]
 suite c - "series applies with git am" "$here/tree.sh" series
 suite f - "series is bisectable; the core's last commit passes the matrix" "$here/checks.sh" series --boot
 suite f - "reproducible from another source path: hashes-only and hash-or-sig+distro(+xz) identical, signed differs" \
-	env REPRO_EXPECT_DIFFERENT=signed "$here/repro/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
+	env REPRO_EXPECT_DIFFERENT=signed REPRO_PUBLISH=1 "$here/repro/repro.sh" hashes-only hash-or-sig+distro hash-or-sig+distro+xz signed
 suite f - "Debian's configuration, packages and system (make check-debian)" "$here/debian/check.sh"
 suite f - "Debian's configuration and packages reproducible, two builds at two paths (make repro CONFIG=debian)" \
 	"$here/repro/repro.sh" debian
@@ -209,7 +209,7 @@ suite f - "Debian's configuration and packages reproducible, two builds at two p
 # it, as root, with a regular file (dump_section in lib/elf.sh); nothing
 # may do that again.
 suite c - "the host's /dev/null and /dev/stdout are still what they were" \
-	sh -c 'test -c /dev/null && [ "$(readlink /dev/stdout)" = /proc/self/fd/1 ]'
+	sh -c 'test -c /dev/null && ! test -f /dev/stdout'
 [ "$run" != --list ] || { echo "$listed rows"; exit 0; }
 # A typo in ONLY, or a '+' not escaped, would otherwise pass with no row.
 [ ${#step_names[@]} -gt 0 ] || die "ONLY='${ONLY:-}' matches no row of make $run"

@@ -38,15 +38,18 @@ for i in "${!modes[@]}"; do
 	mode=${modes[$i]}
 	info "booting $config${mode:+ with $mode}: the guest's checks and the demo's modules"
 	echo "=== boot ${mode:-default}" >> "$log"
+	qemu_log=$(obj_dir "$config")/qemu.log
+	rm -f "$qemu_log"
 	if EXTRA_GUEST_FILES="$here/guest/demo/95-demo:/tests/module-hashes/95-demo" \
 		APPEND="$mode kunit.enable=0" "$here/boot.sh" "$config" >> "$log" 2>&1; then
 		verdict=passed
 	else
 		verdict=FAILED
+		tail -n 5 "$log" >&2
 	fi
-	qemu_log=$(obj_dir "$config")/qemu.log
+	[ -f "$qemu_log" ] || die "the guest did not start (log: $log)"
 	cat "$qemu_log" >> "$log"
-	checks=$(tr -d '\r' < "$qemu_log" | grep -cE '^(# )*(not )?ok [0-9]')
+	checks=$(tr -d '\r' < "$qemu_log" | grep -cE '^(# )*(not )?ok [0-9]' || true)
 	verdicts+=("${mode:-default}: $verdict ($checks results)")
 	while IFS='|' read -r label result auth taint digest; do
 		[ "$i" != 0 ] || labels+=("$label")

@@ -173,10 +173,12 @@ step() {
 # also published as results/RESULT (publish_result).
 step_summary() {
 	local i fail=0 summary
-	summary=$(mktemp)
+	for i in "${!step_names[@]}"; do
+		[ "${step_results[$i]}" = pass ] || fail=$((fail + 1))
+	done
+	summary=$(mktemp) || { echo "$1: $fail failed (no room for the summary)"; return 1; }
 	for i in "${!step_names[@]}"; do
 		printf '%-5s %s\n' "${step_results[$i]}" "${step_names[$i]}"
-		[ "${step_results[$i]}" = pass ] || fail=$((fail + 1))
 	done > "$summary"
 	echo "$1: $((${#step_names[@]} - fail)) passed, $fail failed, in $SECONDS s" >> "$summary"
 	printf '\n=== summary\n'
@@ -194,7 +196,7 @@ publish_result() {
 	local commit cpu
 	commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 	git -C "$root" diff --quiet HEAD -- . ':!results' 2>/dev/null || commit+=" with uncommitted changes"
-	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	mkdir -p "$root/results"
 	{
 		echo "# $3, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit"

@@ -123,19 +123,21 @@ map_entries() {
 	[ ! -f "$patches/overlay.map" ] || awk '{ sub(/#.*/, "") } NF' "$patches/overlay.map"
 }
 
-# first_versions PATCH_OF: "FILE BLOB" for each overlay file (the keys of
+# first_versions PATCH_OF: "FILE MODE BLOB" for each overlay file (the keys of
 # the associative array named PATCH_OF, whose values are the patches that
 # add them): the file as its patch adds it.  That is the overlay's end state
 # with the changes of the later patches to it undone, last patch first.
 first_versions() {
 	local -n owner_of=$1
 	local -a order includes=()
-	local f i p
+	local f i p mode
 	local -x GIT_INDEX_FILE=$tmp/end-index
 	harness_git read-tree --empty
 	for f in "${!owner_of[@]}"; do
+		mode=100644
+		[ -x "$root/$f" ] && mode=100755
 		harness_git update-index --add --cacheinfo \
-			"100644,$(git -C "$src" hash-object -w "$root/$f"),$f"
+			"$mode,$(git -C "$src" hash-object -w "$root/$f"),$f"
 		includes+=("--include=$f")
 	done
 	[ ${#includes[@]} -gt 0 ] || return 0
@@ -143,7 +145,8 @@ first_versions() {
 	for ((i = ${#order[@]} - 1; i >= 0; i--)); do
 		p=${order[i]}
 		for f in "${!owner_of[@]}"; do
-			[ "${owner_of[$f]}" != "$p" ] || echo "$f $(harness_git rev-parse ":$f")"
+			[ "${owner_of[$f]}" != "$p" ] ||
+				echo "$f $(harness_git ls-files -s -- "$f" | cut -d' ' -f1-2)"
 		done
 		git mailinfo "$tmp/msg" "$tmp/patch" < "$patches/$p" > /dev/null ||
 			die "patches/$p is not a mail-formatted patch (git format-patch)"
@@ -189,8 +192,8 @@ build_work_commits() {
 	done < <(overlay_files)
 
 	first_versions patch_of > "$tmp/first"
-	local -A first_blob=()
-	while read -r f blob; do first_blob[$f]=$blob; done < "$tmp/first"
+	local -A first_blob=() first_mode=()
+	while read -r f mode blob; do first_blob[$f]=$blob first_mode[$f]=$mode; done < "$tmp/first"
 
 	local -x GIT_INDEX_FILE=$tmp/index
 	harness_git read-tree base
@@ -206,9 +209,7 @@ build_work_commits() {
 		fi
 		for f in "${!patch_of[@]}"; do
 			[ "${patch_of[$f]}" = "$p" ] || continue
-			mode=100644
-			[ -x "$root/$f" ] && mode=100755
-			harness_git update-index --add --cacheinfo "$mode,${first_blob[$f]},$f"
+			harness_git update-index --add --cacheinfo "${first_mode[$f]},${first_blob[$f]},$f"
 		done
 		author=$(sed -n 's/^Author: //p' "$tmp/info")
 		email=$(sed -n 's/^Email: //p' "$tmp/info")

@@ -17,6 +17,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
+[ "$HARNESS_ARCH" = x86_64 ] || die "the Debian system is amd64: ARCH=$HARNESS_ARCH is not for it"
 [ $# = 4 ] || die "usage: boot.sh IMAGE_DIR initramfs-tools|dracut APPEND LOG_PREFIX"
 dir=$1 generator=$2 append=$3 log=$4
 case $generator in

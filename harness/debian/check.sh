@@ -63,6 +63,7 @@ fi
 step "figures: MODULE_HASHES and MODULE_SIG, each alone and both" \
 	bash -c '"$0" > "$1"' "$here/figures.sh" "$obj/figures.txt"
 
+mkdir -p "$obj"
 {
 	echo "=== figures"
 	printf '%s\n' "${figures[@]}"

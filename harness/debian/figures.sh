@@ -19,6 +19,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
+[ "$HARNESS_ARCH" = x86_64 ] || die "the Debian system is amd64: ARCH=$HARNESS_ARCH is not for it"
 use_build_dir
 export KERNEL_TOOLCHAIN=gcc
 src=$BUILD/src

@@ -112,7 +112,7 @@ sign_module_untrusted() { sign_module "" "$1" "$2"; }
 # modinfo) in DIR with make M= against the kernel build OBJ of the tree
 # SRC, as a distribution's DKMS would; again, only what changed.
 build_oot_module() {
-	local modsrc=${4:-$(dirname "${BASH_SOURCE[0]}")/guest/oot} sum
+	local modsrc=${4:-$(dirname "${BASH_SOURCE[0]}")/../guest/oot} sum
 	# A new copy when the source changed (by content: a package's files
 	# may be older than the last build), else make M= again in place,
 	# which rebuilds what the kernel build changed, and nothing else.
