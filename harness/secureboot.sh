@@ -110,10 +110,13 @@ sb_esp() {
 }
 
 # sb_qemu_args ESP VARS: QEMU's options for the Secure Boot firmware, the
-# variable store VARS and the disk ESP.
+# variable store VARS and the disk ESP.  The ESP is a SATA disk on q35's
+# AHCI controller, not virtio: a virtio ESP took a PCI slot before the
+# guest's own virtio disk, and the Debian system's root, /dev/vda, became
+# /dev/vdb.
 sb_qemu_args() {
 	echo -machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on \
 		-drive if=pflash,format=raw,unit=0,file="$SB_CODE",readonly=on \
 		-drive if=pflash,format=raw,unit=1,file="$2" \
-		-drive if=none,id=esp,format=raw,file="$1" -device virtio-blk-pci,drive=esp
+		-drive if=none,id=esp,format=raw,file="$1" -device ide-hd,drive=esp,bus=ide.0
 }

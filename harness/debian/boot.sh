@@ -45,7 +45,6 @@ if [ "${SECURE_BOOT:-}" = 1 ]; then
 	sb_sign "$sb/uki.efi" "$sb/uki-signed.efi"
 	sb_esp "$sb/uki-signed.efi" "$sb/esp.img"
 	sb_vars "$sb/vars.fd"
-	# After the root disk: it stays /dev/vda.
 	boot=($(sb_qemu_args "$sb/esp.img" "$sb/vars.fd"))
 fi
 

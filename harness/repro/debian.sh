@@ -37,8 +37,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 use_build_dir
 export KERNEL_TOOLCHAIN=gcc
-export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
-export KBUILD_BUILD_USER=builder KBUILD_BUILD_HOST=reproducible SOURCE_DATE_EPOCH=0
+# Not 0: dpkg-buildpackage takes SOURCE_DATE_EPOCH=0 for unset (Perl's
+# ||=, falling back to the changelog's date, and when that is 0 too, to
+# the time of the build), and dpkg-deb then stamps every file of every
+# package with the time of the build.
+export SOURCE_DATE_EPOCH=1767225600
+export KBUILD_BUILD_TIMESTAMP="$(date -u -d "@$SOURCE_DATE_EPOCH")"
+export KBUILD_BUILD_USER=builder KBUILD_BUILD_HOST=reproducible
 export REPRODUCIBLE_PATHS=1 KDEB_COMPRESS=${KDEB_COMPRESS:-zstd}
 report=$BUILD/repro/debian-report.txt
 one=$BUILD/repro/debian-1/build two=$BUILD/repro/debian-2/other-path/build
@@ -129,12 +134,26 @@ compare() {
 	fi
 }
 # package_diff DEB1 DEB2: the files of two packages that differ.
+# package_diff DEB1 DEB2: the files of two packages that differ, or where
+# their contents are the same, what differs in the archives: the members'
+# metadata (mode, owner, time) and order.
 package_diff() {
-	local t
+	local t i
 	t=$(mktemp -d)
 	dpkg-deb -R "$1" "$t/1" && dpkg-deb -R "$2" "$t/2"
-	{ diff -rq --no-dereference "$t/1" "$t/2" || true; } | sed "s|$t/[12]/||g; s/^/    /" |
-		head -n 20 | tee -a "$report"
+	{ diff -rq --no-dereference "$t/1" "$t/2" || true; } | sed "s|$t/[12]/||g; s/^/    /" > "$t/files"
+	if ! [ -s "$t/files" ]; then
+		for i in 1 2; do	# the archive, its members and their files
+			{ ar tv "${!i}" | sed 's/^/ar: /'
+			  dpkg-deb --ctrl-tarfile "${!i}" | tar tv --full-time | sed 's/^/control: /'
+			  dpkg-deb --fsys-tarfile "${!i}" | tar tv --full-time | sed 's/^/data: /'; } > "$t/list$i" 2> /dev/null || true
+		done
+		echo "    same files, other archive metadata:" > "$t/files"
+		# (sed reads to the end: head would end the pipe early, and
+		# pipefail would take grep's SIGPIPE for a failure.)
+		{ diff "$t/list1" "$t/list2" || true; } | sed -n 's/^\([<>]\)/    \1/p' | sed -n '1,6p' >> "$t/files"
+	fi
+	head -n 20 "$t/files" | tee -a "$report"
 	rm -rf "$t"
 }
 
