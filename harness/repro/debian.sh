@@ -263,22 +263,12 @@ while read -r f; do
 	signed=$((signed + 1))
 	cmp -s "$c1/modinst/$f" "$c2/modinst/$f" || signed_differ=$((signed_differ + 1))
 done < <(cd "$c1/modinst" && find . -name '*.ko*' -type f | LC_ALL=C sort)
-# Where they differ: without their appended signatures, the modules are
-# the same.
-unsigned_same=$(python3 - "$c1/modinst" "$c2/modinst" <<'PY'
-import lzma, os, struct, sys
-MARKER = b"~Module signature appended~\n"
-def unsigned(path):
-    data = lzma.open(path).read() if path.endswith(".xz") else open(path, "rb").read()
-    if not data.endswith(MARKER):
-        return data
-    (sig_len,) = struct.unpack(">I", data[-len(MARKER) - 4:-len(MARKER)])
-    return data[:-(len(MARKER) + 12 + sig_len)]
-one, two = sys.argv[1:]
-print(sum(unsigned(os.path.join(d, f)) == unsigned(os.path.join(d, f).replace(one, two, 1))
-          for d, _, files in os.walk(one) for f in files if ".ko" in f))
-PY
-)
+# Where they differ: the digests the kernel computes of them (module-hashes
+# hash: decompressed, without the appended signature) are the same.
+module_digests() { # module_digests DIR: "DIGEST  PATH" of its modules, sorted
+	(cd "$1" && find . -name '*.ko*' -type f -print0 | xargs -0 "$tool" hash | LC_ALL=C sort)
+}
+unsigned_same=$(LC_ALL=C comm -12 <(module_digests "$c1/modinst") <(module_digests "$c2/modinst") | wc -l)
 echo "installed modules that differ: $signed_differ of $signed; without their appended signatures, $unsigned_same of $signed are identical" >> "$report"
 say "contrast: vmlinux and the built-in key differ: $cdiffer of 2; installed modules differ: $signed_differ of $signed, only in their signatures: $unsigned_same"
 [ "$cdiffer" = 2 ] && [ "$signed_differ" = "$signed" ] && [ "$signed" -gt 0 ] ||
