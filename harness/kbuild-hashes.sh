@@ -152,10 +152,8 @@ expected_table() {
 # bytes_differ_only_in_section A B FILE_OF_SECTION: A and B differ only
 # within the .module_hashes section of A.
 bytes_differ_only_in_section() {
-	local line offset size
-	line=$(readelf -SW "$1" | grep ' \.module_hashes ') || return 1
-	offset=$((0x$(echo "$line" | sed 's/.*\] *//' | awk '{print $4}')))
-	size=$((0x$(echo "$line" | sed 's/.*\] *//' | awk '{print $5}')))
+	local offset size
+	read -r offset size < <(elf_section "$1" .module_hashes) || return 1
 	[ "$(stat -c %s "$1")" = "$(stat -c %s "$2")" ] || return 1
 	cmp -l "$1" "$2" | awk -v lo="$offset" -v hi="$((offset + size))" \
 		'$1 - 1 < lo || $1 - 1 >= hi { bad = 1 } END { exit bad }'
@@ -204,7 +202,7 @@ for objcopy in objcopy llvm-objcopy-19; do
 		cmp -s "$work/got.hex" "$work/want.hex"
 	check "vmlinux = stripped vmlinux.unstripped but for the section" \
 		bytes_differ_only_in_section vmlinux "$work/ref"
-	check "no .modinfo in vmlinux" sh -c "! readelf -SW vmlinux | grep -q '\.modinfo'"
+	check "no .modinfo in vmlinux" test -z "$(elf_section vmlinux .modinfo)"
 	check "external module copied" cmp -s "$ext/zfs.ko" modules-extra/zfs.ko
 	sha256sum drivers/foo/foo.ko lib/bar.ko lib/copy_of_bar.ko modules-extra/zfs.ko \
 		> "$work/manifest"

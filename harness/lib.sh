@@ -155,6 +155,16 @@ check_toolchain() {
 	[ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}; run 'make setup' (Debian) or see harness/README.md"
 }
 
+# Timing, one way for every figure: wall_clock is the time now in seconds
+# (to the nanosecond), seconds_since START the seconds since START with three
+# decimals.  Whole-second step times use bash's $SECONDS.
+wall_clock() { date +%s.%N; }
+seconds_since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", e - s }'; }
+
+# sum16 FILE: the start of FILE's sha256 (enough to tell builds apart in a
+# report), or "missing".
+sum16() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-16; else echo missing; fi; }
+
 # The steps of a test run (check.sh, debian/check.sh).  step NAME COMMAND...
 # runs COMMAND under a heading, records pass or FAIL with its time and
 # returns its status, for later steps to depend on.  step_summary WHAT

@@ -39,10 +39,10 @@ best_of() {
 	local runs=$1 best='' t start
 	shift
 	for _ in $(seq "$runs"); do
-		start=$(date +%s.%N)
+		start=$(wall_clock)
 		"$@" > /dev/null || die "benchmark command failed: $*"
-		t=$(echo "$(date +%s.%N) - $start" | bc -l)
-		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
+		t=$(seconds_since "$start")
+		if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
 			best=$t
 		fi
 	done
@@ -136,7 +136,7 @@ report=$bench/hash-report.txt
 	if [ -f "$obj/.harness-build-seconds" ] && [ -f "$obj/vmlinux.unstripped" ]; then
 		tmp=$(mktemp -d)
 		trap 'rm -rf "$tmp"' EXIT
-		objcopy -O binary --only-section=.module_hashes "$obj/vmlinux.unstripped" "$tmp/placeholder"
+		dump_section "$obj/vmlinux.unstripped" .module_hashes "$tmp/placeholder"
 		step=$(best_of "$runs" "$writer" write --objtree "$obj" --order "$obj/modules.order" \
 			--section "$tmp/placeholder" --output "$tmp/table")
 		whole=$(cat "$obj/.harness-build-seconds")

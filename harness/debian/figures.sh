@@ -72,19 +72,19 @@ for variant in both hashes-only sig-only; do
 	if [ -n "$table" ]; then
 		# The step the series adds to a build: hash every module and
 		# write the table (cold page cache aside, as in the build).
-		objcopy -O binary --only-section=.module_hashes "$obj/vmlinux.unstripped" "$tmp/placeholder"
-		start=$(date +%s.%N)
+		dump_section "$obj/vmlinux.unstripped" .module_hashes "$tmp/placeholder"
+		start=$(wall_clock)
 		(cd "$obj" && scripts/module-hashes/module-hashes write --objtree . --order modules.order \
 			--section "$tmp/placeholder" --output "$tmp/table" \
 			$(grep -qx CONFIG_MODULE_INSTALL_STRIP=y .config && echo --image-suffix .stripped))
-		step=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f s", e - s }')
+		step="$(seconds_since "$start") s"
 		# And the stripping that MODULE_INSTALL_STRIP moves into the
 		# build (modules_install did it before), on one core.
-		start=$(date +%s.%N)
+		start=$(wall_clock)
 		sed 's/\.o$/.ko/' "$obj/modules.order" | while read -r ko; do
 			strip --strip-debug -o "$tmp/stripped.ko" "$obj/$ko"
 		done
-		strip_step=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f s", e - s }')
+		strip_step="$(seconds_since "$start") s"
 	fi
 	printf '%-40s %-26s %-14s %-12s %-14s %s\n' "$variant ($fragments)" "$sizes" "${table:--}" \
 		"$(memtotal "$obj/arch/x86/boot/bzImage")" "$step" "$strip_step"

@@ -117,8 +117,6 @@ timed() {
 build "$one"
 build "$two"
 
-# sum16 FILE: the start of its sha256, or "missing".
-sum16() { if [ -f "$1" ]; then sha256sum "$1" | cut -c1-16; else echo missing; fi; }
 row() { printf '%-64s %-16s %-16s %s\n' "$@"; }
 differ=0 same=0
 # compare NAME FILE1 FILE2: one row of the report.

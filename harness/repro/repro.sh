@@ -91,11 +91,6 @@ sections_that_differ() { # FILE1 FILE2
 	rm -rf "$t"
 }
 
-# sum16 COMMAND...: the start of the sha256 of COMMAND's output, or missing.
-sum16() {
-	local sum
-	sum=$("$@" 2>/dev/null | sha256sum | cut -c1-16) && echo "$sum" || echo missing
-}
 # table_sum VMLINUX: the start of the sha256 of its .module_hashes, or missing.
 table_sum() {
 	local t sum=missing
@@ -115,7 +110,7 @@ compare() {
 		echo "== $label: $2 vs $3"
 		row artifact "build 1" "build 2" identical
 		while read -r f; do
-			a=$(sum16 cat "$one/$f") b=$(sum16 cat "$two/$f") same=yes
+			a=$(sum16 "$one/$f") b=$(sum16 "$two/$f") same=yes
 			[ "$a" = "$b" ] || same=NO differ=$((differ + 1))
 			row "$f" "$a" "$b" "$same"
 			if [ $same = NO ] && [ "$(head -c 4 "$one/$f" | tail -c 3)" = ELF ]; then
