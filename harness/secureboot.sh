@@ -26,18 +26,8 @@ sb_tools() {
 	done
 }
 
-# sb_virt_fw_vars: virt-fw-vars of virt-firmware $SB_VIRT_FIRMWARE,
-# installed once into a virtual environment under $BUILD/tools; its path.
-sb_virt_fw_vars() {
-	local venv=$BUILD/tools/virt-firmware-$SB_VIRT_FIRMWARE
-	if ! [ -x "$venv/bin/virt-fw-vars" ]; then
-		rm -rf "$venv"
-		python3 -m venv "$venv" >&2 &&
-		"$venv/bin/pip" install -q "virt-firmware==$SB_VIRT_FIRMWARE" >&2 ||
-			{ rm -rf "$venv"; die "cannot install virt-firmware $SB_VIRT_FIRMWARE from PyPI"; }
-	fi
-	echo "$venv/bin/virt-fw-vars"
-}
+# sb_virt_fw_vars: virt-fw-vars of virt-firmware $SB_VIRT_FIRMWARE; its path.
+sb_virt_fw_vars() { pypi_program virt-firmware "$SB_VIRT_FIRMWARE" virt-fw-vars; }
 
 # sb_keys: the PK, KEK and db keys and certificates (TEST ONLY), made once
 # in $BUILD/tools/secureboot; that directory.

@@ -2,7 +2,8 @@
 # Every download of the harness: Debian packages through a private apt
 # configuration (apt_download), pinned by version and sha256 where the
 # result must not change (debian_package, pinned_member); Debian's modules
-# and DKMS module sources on top of them.  Sourced by lib.sh, not run.
+# and DKMS module sources on top of them; Python programs from PyPI, pinned
+# by version (pypi_program).  Sourced by lib.sh, not run.
 
 # check_sha256 FILE SUM: succeed when FILE's sha256 is SUM.
 check_sha256() {
@@ -129,4 +130,17 @@ dkms_source() {
 		echo "${deb##*/}" > "$dir/.done"
 	fi
 	ls -d "$dir"/deb/usr/src/*/
+}
+
+# pypi_program PACKAGE VERSION PROGRAM: PROGRAM of PyPI's PACKAGE VERSION,
+# installed once into a virtual environment under $BUILD/tools; its path.
+pypi_program() {
+	local venv=$BUILD/tools/$1-$2
+	if ! [ -x "$venv/bin/$3" ]; then
+		rm -rf "$venv"
+		python3 -m venv "$venv" >&2 &&
+		"$venv/bin/pip" install -q "$1==$2" >&2 && [ -x "$venv/bin/$3" ] ||
+			{ rm -rf "$venv"; die "cannot install $1 $2 from PyPI (or it has no $3)"; }
+	fi
+	echo "$venv/bin/$3"
 }
