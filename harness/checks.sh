@@ -6,7 +6,8 @@
 # manifest NAME   modules.hashes is sha256sum of the installed modules, and
 #                 vmlinux's .module_hashes holds exactly its digests, sorted
 # installed NAME  NAME/modinst is compressed, stripped and verified as .config
-#                 says; modules_install with either INSTALL_MOD_STRIP, and
+#                 says, against vmlinux and the architecture's kernel image;
+#                 modules_install with either INSTALL_MOD_STRIP, and
 #                 its refusal of modules rebuilt after vmlinux
 # rebuild NAME    "rm some.ko; make" and an edit of a module's source rebuild
 #                 it, vmlinux's table and bzImage
@@ -158,6 +159,13 @@ check_installed() {
 	fi
 	verify_all "$obj/vmlinux" "$moddir" ${#installed[@]} "$moddir"
 	info "module-hashes verify: all ${#installed[@]} installed modules are accepted by vmlinux"
+	# And by the kernel image the architecture boots (bzImage, Image and
+	# Image.gz, zImage), read by the tool as an administrator has it.
+	for f in "$obj/$arch_image" "$obj/$arch_image.gz"; do
+		[ -f "$f" ] || continue
+		verify_all "$f" "$moddir" ${#installed[@]} "$moddir against $(basename "$f")"
+		info "module-hashes verify: all ${#installed[@]} installed modules are accepted by $(basename "$f")"
+	done
 
 	install_with "$tmp/same" "${same[@]}" || { cat "$tmp/same.log"; die "modules_install ${same[*]} failed"; }
 	! grep -q INSTALL_MOD_STRIP "$tmp/same.log" || { cat "$tmp/same.log"; die "modules_install ${same[*]} printed a note"; }

@@ -17,11 +17,14 @@ BINDGEN_VERSION=0.73.2
 packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86 qemu-system-arm qemu-system-misc
 	  busybox-static
 	  dwarves ccache bc flex bison libelf-dev libdw-dev libssl-dev libc6-dev gcc make
-	  cpio xz-utils zstd gzip file git rsync kmod python3 perl openssl
+	  cpio xz-utils zstd gzip bzip2 lz4 file git rsync kmod python3 perl openssl
 	  python3-ply python3-git python3-sphinx
 	  dpkg-dev debhelper rpm debugedit makepkg pacman-package-manager fakeroot
 	  libarchive-tools mmdebstrap
-	  ovmf sbsigntool systemd-boot-efi mtools dosfstools python3-venv)
+	  ovmf sbsigntool systemd-boot-efi mtools dosfstools python3-venv
+	  udev)
+# udev: virtme-ng's init (vng.sh) runs the host's udevd in the guest, which
+# names the virtio-serial ports its commands' I/O and status go through.
 
 missing=()
 for p in "${packages[@]}"; do

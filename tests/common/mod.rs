@@ -3,8 +3,7 @@
 //! Helpers shared by the integration tests of tools/module-hashes: scratch
 //! trees, fake modules and kernels, the `.module_hashes` layout written
 //! from scratch, and oracles that are standard programs (`sha256sum`, the
-//! compressors, the kernel's `scripts/extract-vmlinux`), with no crates.io
-//! dependencies.
+//! compressors), with no crates.io dependencies.
 
 // Each test crate uses a part of these helpers.
 #![allow(dead_code)]
@@ -25,13 +24,10 @@ pub(crate) use elf_builder::{ElfBuilder, EM_ARM, EM_PPC, EM_S390, EM_X86_64, SHT
 pub(crate) const SIGNATURE_MARKER: &[u8] = b"~Module signature appended~\n";
 
 /// The tool, with an environment that does not depend on the caller's:
-/// no `EXTRACT_VMLINUX` (an existing path that is no extract-vmlinux, so
-/// that the tool finds none unless a test sets one) and no size limit.
+/// no size limit.
 pub(crate) fn tool() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_module-hashes"));
-    command
-        .env("EXTRACT_VMLINUX", "/nonexistent/extract-vmlinux")
-        .env_remove("MODULE_HASHES_MAX_SIZE");
+    command.env_remove("MODULE_HASHES_MAX_SIZE");
     command
 }
 

@@ -3,18 +3,21 @@
 //! A kernel's digest table, from any SOURCE: a vmlinux (its
 //! `.module_hashes` section), the bare section, the text list of
 //! `/sys/kernel/module_hashes` (one hex digest per line, sorted), or a
-//! kernel image of any architecture, expanded by the kernel's
-//! `scripts/extract-vmlinux`.  What is neither ELF nor a table (an
-//! uncompressed image, or what extract-vmlinux returns for an architecture
-//! whose image is not ELF) is searched for its one well-formed header.
+//! kernel image of any architecture: uncompressed, or the compressed
+//! kernel in it, found as `scripts/extract-vmlinux` finds it (each stream
+//! that starts with a compressor's magic) and decompressed by the standard
+//! programs.  What is neither ELF nor a table (an uncompressed image, the
+//! payload of an architecture whose image is not ELF) is searched for its
+//! one well-formed header.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::{env, fs};
+use std::fs::{self, File};
+use std::io::{Seek, SeekFrom};
+use std::path::Path;
+use std::process::Command;
 
 use crate::layout::{ALGO_SHA256, HEADER_SIZE, MAGIC, SECTION_NAME, SHA256_SIZE, VERSION};
 use crate::{context, elf, io_error, module, show, Digest, Error};
-use crate::{BAD_FORMAT, BAD_TABLE, FAILED, NO_TABLE};
+use crate::{BAD_TABLE, NO_TABLE};
 
 /// The sorted digests of the SOURCE at `path`.  Errors name the file.
 pub(crate) fn read(path: &Path) -> Result<Vec<Digest>, Error> {
@@ -38,14 +41,8 @@ fn from_bytes(path: &Path, data: &[u8]) -> Result<Vec<Digest>, Error> {
     if let Some(table) = scan(data)? {
         return Ok(table);
     }
-    let vmlinux = extract(path)?;
-    let why = "or extract-vmlinux did not expand it (it returns a 32-bit ARM zImage as is)";
-    let missing = Error(NO_TABLE, format!("no {SECTION_NAME} table, {why}"));
-    let table = match vmlinux.starts_with(b"\x7fELF") {
-        true => elf::section(&vmlinux, SECTION_NAME).and_then(parse_section),
-        false => scan(&vmlinux)?.ok_or(missing),
-    };
-    table.map_err(|error| context(error, "the kernel that extract-vmlinux found in it"))
+    let why = "in it or in a compressed kernel in it (gzip, xz, bzip2, lzma, lzop, lz4, zstd)";
+    scan_payloads(path, data)?.ok_or(Error(NO_TABLE, format!("no {SECTION_NAME} table {why}")))
 }
 
 /// 64 hex digits as a digest.
@@ -130,32 +127,40 @@ fn scan(data: &[u8]) -> Result<Option<Vec<Digest>>, Error> {
     }
 }
 
-/// The kernel's `scripts/extract-vmlinux`: `$EXTRACT_VMLINUX`, else the
-/// one of the tree this program was built from (see the Makefile), else
-/// the first in `$PATH`.
-fn extract_vmlinux() -> Option<PathBuf> {
-    let built = option_env!("MODULE_HASHES_EXTRACT_VMLINUX").map(PathBuf::from);
-    let path = env::var_os("PATH").unwrap_or_default();
-    let in_path = env::split_paths(&path).map(|directory| directory.join("extract-vmlinux"));
-    let found = built.into_iter().chain(in_path).find(|path| path.is_file());
-    let script = env::var_os("EXTRACT_VMLINUX").map(PathBuf::from).or(found);
-    script.filter(|script| script.is_file())
-}
+/// The compressors of kernel images: the magic of a stream, as
+/// `scripts/extract-vmlinux` looks for it, and the program that
+/// decompresses it to standard output.
+const COMPRESSORS: [(&[u8], &[&str]); 7] = [
+    (b"\x1f\x8b\x08", &["gzip", "-dc"]),
+    (b"\xfd7zXZ\0", &["xz", "-dc"]),
+    (b"BZh", &["bzip2", "-dc"]),
+    (b"\x5d\0\0\0", &["xz", "--format=lzma", "-dc"]),
+    (b"\x89LZ", &["lzop", "-dc"]),
+    (b"\x02!L\x18", &["lz4", "-dc"]),
+    (b"\x28\xb5\x2f\xfd", &["zstd", "-dc"]),
+];
 
-/// What `scripts/extract-vmlinux` finds in the kernel image at `path`.
-fn extract(path: &Path) -> Result<Vec<u8>, Error> {
-    let Some(script) = extract_vmlinux() else {
-        let why = "not a vmlinux or table, and no extract-vmlinux (see EXTRACT_VMLINUX)";
-        return Err(Error(FAILED, why.into()));
-    };
-    let mut command = Command::new("sh");
-    // "./" keeps a name that starts with '-' from being an option.
-    let image = Path::new(".").join(path);
-    command.arg(&script).arg(image).stdin(Stdio::null());
-    let script = script.display();
-    let bad = |why: String| Error(BAD_FORMAT, format!("not a kernel: {script}: {why}"));
-    match module::run_bounded(command).map_err(bad)? {
-        vmlinux if vmlinux.is_empty() => Err(bad("found no vmlinux in it".into())),
-        vmlinux => Ok(vmlinux),
+/// The table of the kernel compressed in the image `data` at `path` (a
+/// bzImage, arm64 `Image.gz`, a 32-bit ARM `zImage`): each stream from a
+/// compressor's magic, the first 64 of each compressor, is decompressed as
+/// far as it goes (other data may follow it, which its exit status
+/// reports), and searched: a vmlinux holds its table's bytes too.
+fn scan_payloads(path: &Path, data: &[u8]) -> Result<Option<Vec<Digest>>, Error> {
+    for (magic, program) in COMPRESSORS {
+        let starts = (0..data.len()).filter(|&at| data[at..].starts_with(magic));
+        for at in starts.take(64) {
+            let mut stream = File::open(path).map_err(io_error)?;
+            stream.seek(SeekFrom::Start(at as u64)).map_err(io_error)?;
+            let mut command = Command::new(program[0]);
+            command.args(&program[1..]).stdin(stream);
+            let Ok((payload, _)) = module::run_capped(command) else {
+                continue;
+            };
+            let whose = format!("the kernel that {} found at offset {at}", program[0]);
+            if let Some(table) = scan(&payload).map_err(|error| context(error, &whose))? {
+                return Ok(Some(table));
+            }
+        }
     }
+    Ok(None)
 }

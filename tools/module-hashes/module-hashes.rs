@@ -57,8 +57,9 @@ each entry of the manifest (--manifest, or DIR/modules.hashes) with no
 module under DIR.  --json prints {path, status, digest, signed,
 manifest_path} lines, status known, unknown, modified, manifest-mismatch,
 malformed-signature or missing, and {path, status: error, error}.  SOURCE:
-a vmlinux or kernel image (through $EXTRACT_VMLINUX or the kernel's
-scripts/extract-vmlinux), the bare section, or /sys/kernel/module_hashes.
+a vmlinux or kernel image of any architecture (compressed with gzip, xz,
+bzip2, lzma, lzop, lz4 or zstd: decompressed by those programs), the bare
+section, or /sys/kernel/module_hashes.
 Modules (.ko[.xz|.zst|.gz], up to $MODULE_HASHES_MAX_SIZE bytes, default
 2 GiB) are hashed without a well-formed signature.  -j N: threads.
 

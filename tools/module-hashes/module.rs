@@ -6,7 +6,7 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::{env, fs, fs::File};
 
 use crate::{elf, io_error, sha256::sha256, Digest, Error, BAD_FORMAT, DECOMPRESS, FAILED};
@@ -97,7 +97,17 @@ fn load(path: &Path) -> Result<Vec<u8>, Error> {
 
 /// What `command` writes on standard output (its standard error is
 /// discarded), if it succeeds and writes no more than the size limit.
-pub(crate) fn run_bounded(mut command: Command) -> Result<Vec<u8>, String> {
+pub(crate) fn run_bounded(command: Command) -> Result<Vec<u8>, String> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    match run_capped(command)? {
+        (output, status) if status.success() => Ok(output),
+        (_, status) => Err(format!("'{program}' failed ({status})")),
+    }
+}
+
+/// What `command` writes on standard output, up to the size limit, and
+/// its exit status.
+pub(crate) fn run_capped(mut command: Command) -> Result<(Vec<u8>, ExitStatus), String> {
     let program = command.get_program().to_string_lossy().into_owned();
     let spawned = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn();
     let mut child = spawned.map_err(|error| format!("cannot run '{program}': {error}"))?;
@@ -116,10 +126,7 @@ pub(crate) fn run_bounded(mut command: Command) -> Result<Vec<u8>, String> {
         let why = "(MODULE_HASHES_MAX_SIZE)";
         return Err(format!("'{program}' wrote more than {limit} bytes {why}"));
     }
-    match status.success() {
-        true => Ok(output),
-        false => Err(format!("'{program}' failed ({status})")),
-    }
+    Ok((output, status))
 }
 
 #[cfg(test)]
