@@ -323,9 +323,10 @@ section_middle() {
 # The modules to test with: an in-tree C module and an in-tree Rust module
 # of the running kernel, not loaded.
 
-# find_module NAME: the file of module NAME in $moddir.
+# find_module NAME: the file of module NAME in $moddir, which may be a
+# symbolic link (virtme-ng links it to a tree of links to a build tree).
 find_module() {
-	find "$moddir" -name "$1.ko" -o -name "$1.ko.*" | head -n 1
+	find "$moddir/" -name "$1.ko" -o -name "$1.ko.*" | head -n 1
 }
 
 # Candidates when test_module is not there: modules of kernel/lib and
@@ -903,9 +904,10 @@ report_check() {
 		ktap_test_fail "$1: $got, the log says: $(tr '\n' '|' < "$work/report")"
 	fi
 }
-# sum FILE: its SHA-256.
+# sum FILE: its SHA-256, read from standard input: GNU sha256sum escapes
+# a file name with a newline, and then starts the line with a backslash.
 sum() {
-	sha256sum "$1" 2>/dev/null | cut -d' ' -f1
+	sha256sum 2>/dev/null < "$1" | cut -d' ' -f1
 }
 # unsigned_copy FILE: a copy of FILE without its appended signature.
 unsigned_copy() {
