@@ -279,6 +279,12 @@ static void module_auth_report(const struct load_info *info, int err)
 				  why, module_auth_outcome(info, err));
 		}
 	}
+	/*
+	 * The build tree keeps its unstripped modules, which are not the
+	 * ones hashed: say so once, for whoever loads them from there.
+	 */
+	if (IS_ENABLED(CONFIG_MODULE_INSTALL_STRIP) && !info->auth.listed)
+		pr_notice_once("module hashes are of the modules as installed, stripped (CONFIG_MODULE_INSTALL_STRIP), not of the build tree's .ko files\n");
 	module_auth_audit(info, info->auth.listed ? "versions-ignored" : cause, err);
 }
 
