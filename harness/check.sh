@@ -133,6 +133,21 @@ QEMU_SMP=4 extra=harness.fuzz=1000 matrix c hashes module.sig_enforce=1
 secure_boot c hashes
 suite c hashes "boot hashes: the same image unsigned, refused by the Secure Boot firmware" \
 	boot "kunit.enable=0" --unsigned hashes
+# A kernel developer's loop (vng.sh): virtme-ng boots the kernel from its
+# build directory with the host's userspace and kmod.  The options it needs
+# (configs/vng.config), then MODULE_INSTALL_STRIP, are rebuilds of hashes
+# in place, after the rest of it.
+[ "$run" = debug ] || [ "$run" = --list ] ||
+	{ share_build_dir hashes hashes+vng; share_build_dir hashes hashes+vng+strip; }
+suite c hashes+vng "build hashes+vng (hashes rebuilt with virtme-ng's options)" "$here/build.sh" hashes+vng
+suite c hashes+vng "vng -r, module.sig_enforce=1: the build tree's modules by hash with the host's modprobe, a flipped copy refused, the selftest" \
+	"$here/vng.sh" dev-loop hashes+vng
+suite c hashes+vng "vng -r, module.sig_enforce=1: the module selftests as make kselftest-install and run_kselftest.sh run them" \
+	"$here/vng.sh" kselftest hashes+vng
+suite c hashes+vng+strip "build hashes+vng+strip (the same, modules stripped before they are hashed)" \
+	"$here/build.sh" hashes+vng+strip
+suite c hashes+vng+strip "vng -r, MODULE_INSTALL_STRIP: the build tree's modules refused, the kernel says why once, the stripped copies load" \
+	"$here/vng.sh" strip hashes+vng+strip
 suite c hashes-only "build hashes-only" "$here/build.sh" hashes-only
 suite c hashes-only "hashes-only: manifest and vmlinux table" "$here/checks.sh" manifest hashes-only
 suite c hashes-only "hashes-only: external modules: make again, another list, bad lists" \
