@@ -47,14 +47,15 @@ PATH=$(dirname "$vng"):$PATH:/sbin:/usr/sbin
 installed=$obj/kselftest/kselftest_install
 if [ "$mode" != strip ]; then
 	rm -rf "$installed"
-	kmake "$src" "$obj" -s kselftest-install TARGETS=module >&2 ||
-		die "make kselftest-install TARGETS=module failed"
+	kmake "$src" "$obj" kselftest-install TARGETS=module > "$obj/kselftest-install.log" 2>&1 ||
+		{ tail -n 20 "$obj/kselftest-install.log" >&2; die "make kselftest-install TARGETS=module failed"; }
 	[ -x "$installed/run_kselftest.sh" ] && [ -x "$installed/module/modload" ] ||
 		die "make kselftest-install left no run_kselftest.sh or module/modload in $installed"
 fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+verdict_args=()
 case $mode in
 dev-loop)
 	# A copy of test_module with a byte flipped where the loader never
@@ -66,7 +67,8 @@ dev-loop)
 	sha256sum < "$work/test_module-flipped.ko" | cut -d' ' -f1 > "$work/flipped.sha256"
 	guest=(sh "$here/guest/vng/dev-loop.sh" "$obj" "$src" "$work") ;;
 kselftest)
-	guest=("$installed/run_kselftest.sh" -c module) ;;
+	guest=("$installed/run_kselftest.sh" -c module)
+	verdict_args=(--require "selftests: module: module_auth.sh") ;;
 strip)
 	grep -qx CONFIG_MODULE_INSTALL_STRIP=y "$obj/.config" || die "$name: no CONFIG_MODULE_INSTALL_STRIP"
 	guest=(sh "$here/guest/vng/strip.sh" "$obj") ;;
@@ -86,5 +88,5 @@ set +e
 	-- "${guest[@]}") < /dev/null 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-"$here/ktap.py" "$log" || die "vng $mode on $name failed (status $status; log: $log)"
+"$here/ktap.py" "${verdict_args[@]}" "$log" || die "vng $mode on $name failed (status $status; log: $log)"
 [ "$status" = 0 ] || die "vng exited with status $status (log: $log)"
