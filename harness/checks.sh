@@ -159,9 +159,9 @@ check_installed() {
 	fi
 	verify_all "$obj/vmlinux" "$moddir" ${#installed[@]} "$moddir"
 	info "module-hashes verify: all ${#installed[@]} installed modules are accepted by vmlinux"
-	# And by the kernel image the architecture boots (bzImage, Image and
-	# Image.gz, zImage), read by the tool as an administrator has it.
-	for f in "$obj/$arch_image" "$obj/$arch_image.gz"; do
+	# And by the kernel images the architecture boots (bzImage, Image and
+	# its compressed copies, zImage), as an administrator has them.
+	for f in "$obj/$arch_image" "$obj/$arch_image".*; do
 		[ -f "$f" ] || continue
 		verify_all "$f" "$moddir" ${#installed[@]} "$moddir against $(basename "$f")"
 		info "module-hashes verify: all ${#installed[@]} installed modules are accepted by $(basename "$f")"
