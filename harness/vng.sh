@@ -60,10 +60,13 @@ case $mode in
 dev-loop)
 	# A copy of test_module with a byte flipped where the loader never
 	# looks (.comment): only authentication can refuse it.
-	ko=$obj/$(grep -m1 '\(^\|/\)test_module\.o$' "$obj/modules.order" | sed 's/\.o$/.ko/')
-	[ -f "$ko" ] || die "$name has no test_module.ko (CONFIG_TEST_LKM=m)"
+	ko=$(grep -m1 '\(^\|/\)test_module\.o$' "$obj/modules.order") ||
+		die "$name has no test_module.ko (CONFIG_TEST_LKM=m)"
+	ko=$obj/${ko%.o}.ko
+	at=$(comment_middle "$ko")
 	cp "$ko" "$work/test_module-flipped.ko"
-	flip_byte "$work/test_module-flipped.ko" "$(comment_middle "$ko")"
+	flip_byte "$work/test_module-flipped.ko" "$at"
+	! cmp -s "$ko" "$work/test_module-flipped.ko" || die "no byte of $ko was flipped"
 	sha256sum < "$work/test_module-flipped.ko" | cut -d' ' -f1 > "$work/flipped.sha256"
 	guest=(sh "$here/guest/vng/dev-loop.sh" "$obj" "$src" "$work") ;;
 kselftest)
