@@ -8,7 +8,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use common::{
     assert_failed, compress, fake_module, have_or_skip, reserved_section, run, section, sha256,
@@ -843,9 +843,25 @@ fn compressed_kernel_images() {
         .tree
         .write("bzImage", b"\x1f\x8b\x08 a compressed kernel, maybe");
     for path in [script, truncated] {
-        let why = ["no .module_hashes table in it or in a compressed kernel in it"];
+        let why = ["no .module_hashes table in it, or in a compressed kernel in it"];
         assert_failed(&list(&path), 6, &why);
     }
+    // A compressed kernel through a pipe: its streams would have to be read
+    // again, which would wait for a writer that is gone.  An error, no hang.
+    let fifo = build.tree.path("Image.gz.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let contents = compress("gzip", &image);
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::write(fifo, contents))
+    };
+    let why = [
+        "Image.gz.fifo: no .module_hashes table",
+        "regular files only",
+    ];
+    assert_failed(&list(&fifo), 6, &why);
+    writer.join().unwrap().unwrap();
     // A kernel image without a table.
     let mut bzimage = vec![0u8; 0x1000];
     bzimage.extend_from_slice(&compress("gzip", &common::ElfBuilder::exec64().build()));

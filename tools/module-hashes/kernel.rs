@@ -41,7 +41,7 @@ fn from_bytes(path: &Path, data: &[u8]) -> Result<Vec<Digest>, Error> {
     if let Some(table) = scan(data)? {
         return Ok(table);
     }
-    let why = "in it or in a compressed kernel in it (gzip, xz, bzip2, lzma, lzop, lz4, zstd)";
+    let why = "in it, or in a compressed kernel in it (searched in regular files only)";
     scan_payloads(path, data)?.ok_or(Error(NO_TABLE, format!("no {SECTION_NAME} table {why}")))
 }
 
@@ -144,8 +144,13 @@ const COMPRESSORS: [(&[u8], &[&str]); 7] = [
 /// bzImage, arm64 `Image.gz`, a 32-bit ARM `zImage`): each stream from a
 /// compressor's magic, the first 64 of each compressor, is decompressed as
 /// far as it goes (other data may follow it, which its exit status
-/// reports), and searched: a vmlinux holds its table's bytes too.
+/// reports), and searched: a vmlinux holds its table's bytes too.  Only in
+/// a regular file, which each stream reads again.
 fn scan_payloads(path: &Path, data: &[u8]) -> Result<Option<Vec<Digest>>, Error> {
+    // Each stream is read from the file again, which a pipe cannot be.
+    if !fs::metadata(path).map_err(io_error)?.is_file() {
+        return Ok(None);
+    }
     for (magic, program) in COMPRESSORS {
         let starts = (0..data.len()).filter(|&at| data[at..].starts_with(magic));
         for at in starts.take(64) {
