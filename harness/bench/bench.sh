@@ -148,13 +148,15 @@ cp "$(obj_dir "$bench_config")/qemu.log" "$run/kunit.log"
 
 info "booting $bench_config again, without KUnit: the cost of the table at boot"
 # Its clocksource is finer than jiffies (bench.config).  Without KALLSYMS,
-# initcall_debug names an initcall by its address.
+# initcall_debug names an initcall by its address: System.map's, so no
+# KASLR, which EFI_STUB (x86_64's fragment, for Secure Boot) turns on
+# through RELOCATABLE.
 # MODULE_SIG's initcall that loads the built-in certificates, to compare.
 initcalls=$(awk '$3 == "module_hashes_sysfs_init" || $3 == "load_system_certificate_list" {
 		printf "%s%s@0x%s", n++ ? "," : "", $3, $1 }' "$(obj_dir "$bench_config")/System.map")
 [[ $initcalls == *module_hashes_sysfs_init* ]] ||
 	die "no module_hashes_sysfs_init in $bench_config's System.map"
-APPEND="harness.suite=bench kunit.enable=0 initcall_debug printk.time=1 harness.initcalls=$initcalls" \
+APPEND="harness.suite=bench kunit.enable=0 initcall_debug printk.time=1 nokaslr harness.initcalls=$initcalls" \
 	"$root/harness/boot.sh" "$bench_config" > /dev/null
 cp "$(obj_dir "$bench_config")/qemu.log" "$run/boot.log"
 
