@@ -95,7 +95,7 @@ sections_that_differ() { # FILE1 FILE2
 table_sum() {
 	local t sum=missing
 	t=$(mktemp)
-	(dump_section "$1" .module_hashes "$t") 2> /dev/null && sum=$(sha256sum < "$t" | cut -c1-16)
+	(dump_section "$1" .module_hashes "$t") 2> /dev/null && sum=$(sum16 "$t")
 	rm -f "$t"
 	echo "$sum"
 }
