@@ -26,7 +26,8 @@
 #                              (default: hashes-only, hash-or-sig, and signed as the contrast)
 #   make bench                 what authentication costs in the kernel, by hash and by
 #                              signature, the table at scale, memory and boot: a report
-#                              in build/bench/report.txt (x86_64; not part of check)
+#                              in build/bench/report.txt (x86_64, or ARCH=arm64 into
+#                              build/arm64/bench; not part of check)
 #   make bench-hash            time the host programs against cat, sha256sum and openssl
 #                              on Debian's 4,225 modules
 #   make clean                 remove build/ (downloads in build/dl are kept)

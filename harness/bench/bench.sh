@@ -4,13 +4,14 @@
 # make bench: what module authentication costs, measured in the kernel, and
 # one report of it ($BUILD/bench/report.txt, printed at the end).
 #
-# Usage: bench.sh (x86_64; not part of make check)
+# Usage: [ARCH=arm64] bench.sh (x86_64 by default; not part of make check)
 #
 # 1. The authentication step: the kernel hashes+bench (configs/bench.config)
 #    boots with harness.suite=bench and runs the KUnit suites module_auth_bench
 #    and module_hashes_bench (CONFIG_MODULE_HASHES_BENCH) at boot.  Their
 #    inputs, in the initramfs's /module_auth_bench: real modules of Debian's
-#    amd64 kernel of about 16K, 64K, 256K, 1M and 4M (inputs.py),
+#    kernel for the same architecture of about 16K, 64K, 256K, 1M and 4M
+#    (inputs.py),
 #    each signed with RSA-4096/SHA-512, ECDSA P-384/SHA-512 and ML-DSA-65
 #    as scripts/sign-file signs (CMS, detached, no certificates; signed
 #    attributes for ML-DSA, which OpenSSL 3.5 needs), and the three
@@ -25,7 +26,7 @@
 #    guest test guest/bench/10-boot-cost checks that nothing reads the
 #    table before the first module load, and times the one initcall.
 # Also, as a reference of real hardware: openssl speed on this host's CPU
-# (SHA-NI, which QEMU 7.2's TCG does not emulate).
+# (on x86_64, SHA-NI, which QEMU 7.2's TCG does not emulate).
 #
 # The figures are medians; every figure from the guest is also given as a
 # ratio to one measured in the same run (report.py).  Exit status 0
@@ -36,9 +37,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 use_build_dir
-[ "$HARNESS_ARCH" = x86_64 ] || die "make bench runs on x86_64 only"
+case $HARNESS_ARCH in
+x86_64|arm64) ;;
+*) die "make bench runs on x86_64 and arm64, not ARCH=$HARNESS_ARCH" ;;
+esac
 
-out=$BUILD/bench
+# build/bench for x86_64, as make bench-hash shares its Debian modules;
+# build/arm64/bench for arm64.
+out=$(obj_dir bench)
 bench_config=hashes+bench
 # The memory comparison: hashes-only, SIG-only and both, in that order.
 memory_configs=(plain+hashes-on+sig-off plain plain+hashes-on)
@@ -71,11 +77,17 @@ keys=(rsa-4096 ecdsa-p384 ml-dsa-65)
 declare -A newkey=([rsa-4096]=rsa:4096 [ecdsa-p384]="ec -pkeyopt ec_paramgen_curve:P-384"
 		   [ml-dsa-65]=ML-DSA-65)
 
-# make_inputs DIR: the guest's /module_auth_bench.
+# make_inputs DIR: the guest's /module_auth_bench.  Names the machine in
+# $run/machine.txt: the guest architecture, its QEMU and Debian's module
+# count for that architecture, which the memory figures scale to.
 make_inputs() {
-	local dir=$1 modules k label attrs
+	local dir=$1 modules k label attrs qemu_version
 	modules=$(debian_modules "$out")
 	"$here/inputs.py" "$modules" "$dir" || die "cannot pick the benchmark's modules"
+	qemu_version=$("${arch_qemu[0]}" --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
+	echo "bench: machine arch=$HARNESS_ARCH deb=$arch_deb qemu=$(IFS=,; echo "${arch_qemu[*]}")" \
+		"qemu_version=$qemu_version debian_modules=$(find "$modules" -name '*.ko' | wc -l)" \
+		> "$run/machine.txt"
 	openssl35 version | grep -q '^OpenSSL 3\.[5-9]' || die "trixie's openssl is not 3.5 or later"
 	mkdir -p "$out/keys"
 	for k in "${keys[@]}"; do
@@ -120,7 +132,9 @@ memory() {
 # host's CPU, real hardware: the digests' bytes per second (-mr), and the
 # verifications per second of its table of signature algorithms.
 host_reference() {
-	local digest speed
+	local digest speed sha_ni=0
+	grep -qw sha_ni /proc/cpuinfo && sha_ni=1
+	echo "bench: host machine=$(uname -m) sha_ni=$sha_ni"
 	for digest in sha256 sha512; do
 		speed=$(openssl35 speed -seconds 1 -mr -bytes 16384 -evp "$digest" 2>/dev/null |
 			awk -F: '$1 == "+F" { print $4 }')
@@ -173,5 +187,9 @@ host_reference > "$run/host.txt"
 	die "the run's figures are incomplete (above); its logs are in $run"
 mv "$out/report.txt.tmp" "$out/report.txt"
 cat "$out/report.txt"
-publish_result bench.txt "$out/report.txt" "make bench"
+if [ "$HARNESS_ARCH" = x86_64 ]; then
+	publish_result bench.txt "$out/report.txt" "make bench"
+else
+	publish_result "bench-$HARNESS_ARCH.txt" "$out/report.txt" "make bench ARCH=$HARNESS_ARCH"
+fi
 info "report: $out/report.txt; the run's logs and figures: $run"

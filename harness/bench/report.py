@@ -4,8 +4,10 @@
 
 Usage: report.py RUN
 
-RUN holds kunit.log (the serial log of the benchmark boot), boot.log (that
-of the boot-cost boot), memory.txt, host.txt and inputs/manifest.  Every
+RUN holds machine.txt (the guest's architecture and QEMU, the module count
+of Debian's kernel for it), kunit.log (the serial log of the benchmark
+boot), boot.log (that of the boot-cost boot), memory.txt, host.txt and
+inputs/manifest.  Every
 figure is a line "bench: KIND key=value ..." in them.  Prints the report;
 exits 1 if a figure the report needs is missing (a run that went wrong),
 not when a target is missed: that is a result, and the report says so.
@@ -20,7 +22,8 @@ KEY_NAMES = {'rsa-4096': 'RSA-4096', 'ecdsa-p384': 'ECDSA P-384',
              'ml-dsa-65': 'ML-DSA-65'}
 HEADER = 24          # struct module_hashes_header
 ENTRY = 32           # one SHA-256 digest
-DEBIAN = [('Debian cloud-amd64', 1019), ('Debian amd64', 4225)]
+# Debian's cloud-amd64 configuration (make check-debian builds it).
+CLOUD_AMD64 = ('Debian cloud-amd64', 1019)
 
 
 class MissingFigure(Exception):
@@ -53,7 +56,7 @@ def kb(n):
     return f'{n / 1024:,.1f} KiB'
 
 
-def auth_section(run, out):
+def auth_section(run, machine, out):
     manifest = {}
     with open(os.path.join(run, 'inputs', 'manifest')) as f:
         for line in f:
@@ -72,7 +75,7 @@ def auth_section(run, out):
                'that signature\'s time')
     out.append('   over the hash path\'s, measured side by side.')
     out.append('')
-    head = f'   {"size":<5} {"module (Debian amd64)":<22} {"bytes":>9} ' \
+    head = f'   {"size":<5} {"module (Debian " + machine["deb"] + ")":<22} {"bytes":>9} ' \
            f'{"rounds":>6} {"hash":>9}'
     for k in KEYS:
         head += f' {KEY_NAMES[k]:>12} {"x":>6}'
@@ -115,7 +118,7 @@ def auth_section(run, out):
     return manifest
 
 
-def host_section(run, manifest, out):
+def host_section(run, machine, manifest, out):
     host = {}
     for r in need(records(os.path.join(run, 'host.txt'), 'host'),
                   'figures in host.txt'):
@@ -125,10 +128,15 @@ def host_section(run, manifest, out):
         if key not in host:
             raise MissingFigure(f'{key} in host.txt')
     sha256, sha512 = float(host['sha256_Bps']), float(host['sha512_Bps'])
+    host_machine = host.get('machine', 'unknown')
     out.append('')
     out.append('   The same on real hardware, estimated: userspace OpenSSL '
-               '3.5 on this host\'s CPU')
-    out.append(f'   (SHA-256 {sha256 / 1e6:,.0f} MB/s with SHA-NI, SHA-512 '
+               f'3.5 on this host\'s {host_machine} CPU')
+    if host_machine != GUEST_MACHINE.get(machine['arch'], machine['arch']):
+        out.append(f'   (not {machine["arch"]} hardware: the cost of the same '
+                   'algorithms on a real CPU)')
+    sha_ni = ' with SHA-NI' if host.get('sha_ni') == '1' else ''
+    out.append(f'   (SHA-256 {sha256 / 1e6:,.0f} MB/s{sha_ni}, SHA-512 '
                f'{sha512 / 1e6:,.0f} MB/s; verifications/s: '
                + ', '.join(f'{KEY_NAMES[k]} {float(host[k + "_verify_per_s"]):,.0f}'
                            for k in KEYS) + ').')
@@ -168,7 +176,7 @@ def lookup_section(run, out):
                'once, at the first load.')
 
 
-def memory_section(run, out):
+def memory_section(run, machine, out):
     rows = {r['role']: r for r in need(records(os.path.join(run, 'memory.txt'),
                                                'memory'), 'memory.txt')}
     for role in ('hashes-only', 'sig-only', 'both'):
@@ -208,8 +216,11 @@ def memory_section(run, out):
     out.append('')
     out.append(f'   At a distribution\'s module count (table = {HEADER} + '
                f'{ENTRY} bytes per module, from the layout above):')
+    debian = [(f'Debian {machine["deb"]}', int(machine['debian_modules']))]
+    if machine['deb'] == 'amd64':
+        debian.insert(0, CLOUD_AMD64)
     met = True
-    for name, n in DEBIAN:
+    for name, n in debian:
         table = HEADER + ENTRY * n
         hashes_only = fixed + table
         both = total['both'] - int(rows['both']['table']) + table
@@ -221,7 +232,7 @@ def memory_section(run, out):
     out.append(f'   A hashes-only kernel stays smaller than a SIG-only one up '
                f'to {even:,} modules.')
     out.append('   Target: hashes-only smaller than SIG-only up to Debian\'s '
-               '4,225 modules: ' + ('MET' if met else 'NOT MET'))
+               f'{debian[-1][1]:,} modules: ' + ('MET' if met else 'NOT MET'))
 
 
 def boot_section(run, out):
@@ -264,15 +275,29 @@ def boot_section(run, out):
                'no code runs over them.')
 
 
-REAL_HARDWARE = '''
+# uname -m of each harness architecture.
+GUEST_MACHINE = {'arm64': 'aarch64'}
+
+# What would change on real hardware, by the guest's architecture, then
+# what holds for both.
+REAL_HARDWARE = {'x86_64': '''
 What would change on real hardware
-   - QEMU 7.2's TCG does not emulate SHA-NI: the guest's SHA-256 and
+   - QEMU's TCG does not emulate SHA-NI: the guest's SHA-256 and
      SHA-512 run the kernel's AVX2 code (or generic C), instruction by
      instruction.  With SHA-NI, the kernel's SHA-256 is several times faster
      while SHA-512 (no SHA-NI instruction for it on most x86 CPUs) is not:
      the hash path gains most, so every "x" of part 1 grows, most at the
      large sizes, where the digests dominate.  The OpenSSL estimate shows
-     the direction.
+     the direction.'''}
+# arm64: the guest CPU's SHA instructions, as it reported them (sha2: the
+# ARMv8 Crypto Extensions' SHA-256; sha512: ARMv8.2's SHA-512).
+ARM64_HARDWARE = '''
+What would change on real hardware
+   - Under TCG every instruction is emulated: the guest's SHA-256 runs
+     {sha256}, and its SHA-512 runs {sha512}.  On hardware, both run at the
+     speed of the CPU's own instructions, and the ratios of part 1 follow
+     what that CPU has: the OpenSSL estimate of part 1 shows one CPU.'''
+COMMON_HARDWARE = '''
    - The public-key arithmetic (RSA's multi-precision integers, ECDSA's
      field arithmetic, ML-DSA's NTT) is scalar code, which TCG slows less
      than vector code: its share of a signature's time on real hardware is
@@ -288,24 +313,42 @@ def main():
     if len(sys.argv) != 2:
         sys.exit('usage: report.py RUN')
     run = sys.argv[1]
-    out = ['make bench: what module authentication costs '
-           '(Linux 7.3 + module-hashes, x86_64)', '']
-    cpu = records(os.path.join(run, 'kunit.log'), 'cpu')
-    if cpu:
-        out.append(f'Guest: QEMU 7.2 TCG, -cpu max (sha_ni={cpu[0].get("sha_ni")}, '
-                   f'avx2={cpu[0].get("avx2")}); every guest figure is '
-                   'compared with one of the same run.')
-        out.append('')
+    out = []
     try:
-        manifest = auth_section(run, out)
-        host_section(run, manifest, out)
+        machine = need(records(os.path.join(run, 'machine.txt'), 'machine'),
+                       'machine.txt')[0]
+        for key in ('arch', 'deb', 'qemu', 'qemu_version', 'debian_modules'):
+            if not machine.get(key):
+                raise MissingFigure(f'{key} in machine.txt')
+        out += ['make bench: what module authentication costs '
+                f'(Linux 7.3 + module-hashes, {machine["arch"]})', '']
+        cpu = need(records(os.path.join(run, 'kunit.log'), 'cpu'),
+                   'the guest CPU line in kunit.log')[0]
+        features = ', '.join(f'{k}={v}' for k, v in cpu.items()
+                             if k not in ('machine', 'clocksource'))
+        out.append(f'Guest: QEMU {machine["qemu_version"]} TCG, '
+                   f'{machine["qemu"].replace(",", " ")} ({features});')
+        out.append(f'timed by its clocksource {cpu.get("clocksource")}; '
+                   'every guest figure is compared with one of the same run.')
+        out.append('')
+        manifest = auth_section(run, machine, out)
+        host_section(run, machine, manifest, out)
         lookup_section(run, out)
-        memory_section(run, out)
+        memory_section(run, machine, out)
         boot_section(run, out)
     except (MissingFigure, OSError, KeyError, ValueError) as e:
-        print('\n'.join(out))
+        if out:
+            print('\n'.join(out))
         sys.exit(f'report.py: missing or malformed figure: {e}')
-    out.append(REAL_HARDWARE)
+    if machine['arch'] == 'arm64':
+        insns = 'the SHA-256 instructions (sha2=1), each emulated by a C helper'
+        out.append(ARM64_HARDWARE.format(
+            sha256=insns if cpu.get('sha2') == '1' else 'NEON or scalar code',
+            sha512='its SHA-512 instructions' if cpu.get('sha512') == '1'
+            else 'scalar code (the CPU has no SHA-512 instructions)')
+            + COMMON_HARDWARE)
+    else:
+        out.append(REAL_HARDWARE[machine['arch']] + COMMON_HARDWARE)
     print('\n'.join(out))
 
 

@@ -77,15 +77,21 @@ apt_download() {
 		die "apt-get download $package failed (see above)"
 }
 
-# debian_modules DIR: Debian's 7.3.4 amd64 kernel's modules (4,225),
-# decompressed into DIR/modules once (DIR/modules/.done), from its modules
-# package downloaded into DIR (apt_download: the system's apt sources are
-# never touched; DEBIAN_MIRROR overrides the mirror); that directory.
+# debian_modules DIR: the modules of Debian's 7.3.4 kernel for $arch_deb
+# (amd64: 4,225; arm64: 4,486), decompressed into DIR/modules once
+# (DIR/modules/.done), from its modules package downloaded into DIR
+# (apt_download: the system's apt sources are never touched; DEBIAN_MIRROR
+# overrides the mirror); that directory.
 debian_modules() {
-	local dir=$1 suite=trixie-backports package=linux-modules-7.3.4+deb13-amd64
-	local version=7.3.4-1~bpo13+1 expected=4225 modules=$1/modules deb count
+	local dir=$1 suite=trixie-backports package=linux-modules-7.3.4+deb13-$arch_deb
+	local version=7.3.4-1~bpo13+1 modules=$1/modules deb count expected
+	case $arch_deb in
+	amd64) expected=4225 ;;
+	arm64) expected=4486 ;;
+	*) die "no Debian modules for $arch_deb here: amd64 and arm64 only" ;;
+	esac
 	if ! [ -f "$modules/.done" ]; then
-		deb=$(debian_package "$dir" "$suite" "$package" "$version")
+		deb=$(APT_ARCH=$arch_deb debian_package "$dir" "$suite" "$package" "$version")
 		info "extracting $(basename "$deb")"
 		rm -rf "$modules" "$dir/extract"
 		mkdir -p "$dir/extract" "$modules"

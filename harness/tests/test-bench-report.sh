@@ -4,12 +4,20 @@
 . "$(dirname "$0")/lib.sh"
 report() { "$harness/bench/report.py" "$@"; }
 
-# make_run DIR HASH_16K_NS: a run whose hash path costs HASH_16K_NS at 16K
-# and scales with the size; the signatures cost 1 ms more than the hash.
+# make_run DIR HASH_16K_NS [ARCH]: a run on ARCH (x86_64) whose hash path
+# costs HASH_16K_NS at 16K and scales with the size; the signatures cost
+# 1 ms more than the hash.
 make_run() {
-	local dir=$1 h=$2 label bytes f
+	local dir=$1 h=$2 arch=${3:-x86_64} label bytes f
 	mkdir -p "$dir/inputs"
 	: > "$dir/kunit.log"
+	if [ "$arch" = arm64 ]; then
+		echo "bench: machine arch=arm64 deb=arm64 qemu=qemu-system-aarch64,-M,virt,-cpu,cortex-a57 qemu_version=7.2.22 debian_modules=4486" > "$dir/machine.txt"
+		echo "[    1.2] # bench: cpu machine=aarch64 clocksource=arch_sys_counter asimd=1 sha2=1 sha512=0" >> "$dir/kunit.log"
+	else
+		echo "bench: machine arch=x86_64 deb=amd64 qemu=qemu-system-x86_64,-cpu,max qemu_version=7.2.22 debian_modules=4225" > "$dir/machine.txt"
+		echo "[    1.2] # bench: cpu machine=x86_64 clocksource=tsc sha_ni=0 avx2=1 avx512f=0" >> "$dir/kunit.log"
+	fi
 	for f in '16K 16384' '64K 65536' '256K 262144' '1M 1048576' '4M 4194304'; do
 		read -r label bytes <<< "$f"
 		echo "$label $bytes usr/lib/modules/x/kernel/m$label.ko" >> "$dir/inputs/manifest"
@@ -22,7 +30,6 @@ make_run() {
 	cat >> "$dir/kunit.log" <<-'EOT'
 	[    1.0] module: bench: reference sha256_16k_ns=200000
 	[    1.1] module: bench: lookup entries=1000 hit_ns=480.5 miss_ns=570.0 validate_ns=19000
-	[    1.2] # bench: cpu sha_ni=0 avx2=1 avx512f=0
 	EOT
 	cat > "$dir/memory.txt" <<-'EOT'
 	bench: memory role=hashes-only config=a text=2900000 data=1600000 bss=300000 table=120 modules=3 slots=0
@@ -30,6 +37,7 @@ make_run() {
 	bench: memory role=both config=c text=3031811 data=1653656 bss=327680 table=120 modules=3 slots=0
 	EOT
 	cat > "$dir/host.txt" <<-'EOT'
+	bench: host machine=x86_64 sha_ni=1
 	bench: host sha256_Bps=1782713495.08
 	bench: host sha512_Bps=860313600.00
 	bench: host ecdsa-p384_verify_per_s=1834.8
@@ -66,6 +74,32 @@ grep -q 'never more expensive .*: NOT MET' <<< "$(report slow 2>&1)" &&
 	tap_not_ok "a signature cheaper than the hash path misses the second target"
 sed -i 's/method=hash/method=other/' slow/kunit.log
 expect_fail "a run without the hash path's figures is an error" "missing or malformed figure: the 16K figures" report slow
+grep -q 'x86_64)$' <<< "$out" && grep -q 'Guest: QEMU 7.2.22 TCG, qemu-system-x86_64 -cpu max (sha_ni=0, avx2=1, avx512f=0)' <<< "$out" &&
+	grep -q 'clocksource tsc' <<< "$out" && grep -q 'module (Debian amd64)' <<< "$out" &&
+	grep -q 'SHA-NI:' <<< "$out" && tap_ok "the report names the x86_64 machine, its features and timer" ||
+	tap_not_ok "the report names the x86_64 machine, its features and timer ($(head -4 <<< "$out"))"
+grep -q 'cloud-amd64 (1,019 modules)' <<< "$out" && grep -q 'Debian amd64 (4,225 modules)' <<< "$out" &&
+	tap_ok "x86_64: the memory figures at Debian's amd64 counts" ||
+	tap_not_ok "x86_64: the memory figures at Debian's amd64 counts"
+
+make_run arm 50000 arm64
+out=$(report arm 2>&1)
+grep -q 'arm64)$' <<< "$out" && grep -q 'qemu-system-aarch64 -M virt -cpu cortex-a57 (asimd=1, sha2=1, sha512=0)' <<< "$out" &&
+	grep -q 'clocksource arch_sys_counter' <<< "$out" && grep -q 'module (Debian arm64)' <<< "$out" &&
+	grep -q 'x86_64 CPU' <<< "$out" && grep -q 'not arm64 hardware' <<< "$out" &&
+	tap_ok "the report names the arm64 machine, its features and timer, and the host's" ||
+	tap_not_ok "the report names the arm64 machine, its features and timer, and the host's ($(head -4 <<< "$out"))"
+grep -q "Debian arm64 (4,486 modules)" <<< "$out" && ! grep -q cloud-amd64 <<< "$out" &&
+	grep -q "Debian's 4,486 modules: MET" <<< "$out" &&
+	tap_ok "arm64: the memory target at Debian's arm64 module count" ||
+	tap_not_ok "arm64: the memory target at Debian's arm64 module count ($(grep 'Target: hashes-only' <<< "$out"))"
+grep -q 'SHA-256 instructions (sha2=1)' <<< "$out" && grep -q 'no SHA-512 instructions' <<< "$out" &&
+	tap_ok "arm64: what would change on hardware follows the CPU's reported features" ||
+	tap_not_ok "arm64: what would change on hardware follows the CPU's reported features"
+make_run nomachine 50000
+rm nomachine/machine.txt
+expect_fail "a run without machine.txt is an error" "missing or malformed figure:.*machine.txt" report nomachine
+
 make_run nohost 50000
 rm nohost/host.txt
 expect_fail "a run without host.txt is an error" "missing or malformed figure:.*host.txt" report nohost
