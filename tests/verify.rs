@@ -883,6 +883,64 @@ fn compressed_kernel_images() {
 }
 
 #[test]
+fn streams_of_a_kernel_image_share_one_size_limit() {
+    let build = Build::new();
+    let alpha = fake_module("alpha");
+    let mut image = vec![0u8; 0x2000];
+    let table = section(&[sha256(&alpha)], 2);
+    image[0x1000..0x1000 + table.len()].copy_from_slice(&table);
+    // Ten streams of 100,000 zeros each, then the kernel: 1,008,192 bytes
+    // in all.  Each stream alone is far below either limit below.  Other
+    // data follows each, or gzip would go on with the next.
+    let mut crafted = vec![0x5a; 0x400];
+    for _ in 0..10 {
+        crafted.extend_from_slice(&compress("gzip", &vec![0; 100_000]));
+        crafted.extend_from_slice(&[0x5a; 16]);
+    }
+    crafted.extend_from_slice(&compress("gzip", &image));
+    let path = build.tree.write("crafted-Image", &crafted);
+    let list = |limit: &str| {
+        let command = tool()
+            .env("MODULE_HASHES_MAX_SIZE", limit)
+            .arg("list")
+            .arg(&path)
+            .output();
+        command.unwrap()
+    };
+    let output = list("1100000");
+    assert!(output.status.success(), "{}", texts(&output).1);
+    assert_eq!(texts(&output).0, format!("{}\n", sha256_hex(&alpha)));
+    // 950,000 bytes for all of them: the tenth stream gets what the first
+    // nine left, 50,000 bytes, and writes more.
+    let why = [
+        "crafted-Image: the kernel that gzip found at offset",
+        "'gzip' wrote more than 50000 bytes (MODULE_HASHES_MAX_SIZE)",
+    ];
+    assert_failed(&list("950000"), 8, &why);
+    // A stream whose program is not installed is passed over: here xz's,
+    // with only gzip on the PATH.
+    let bin = build.tree.path("only-gzip");
+    fs::create_dir_all(&bin).unwrap();
+    let gzip = Command::new("sh")
+        .args(["-c", "command -v gzip"])
+        .output()
+        .unwrap();
+    let gzip = String::from_utf8(gzip.stdout).unwrap();
+    std::os::unix::fs::symlink(gzip.trim(), bin.join("gzip")).unwrap();
+    let mut with_xz = b"\xfd7zXZ\0 not a stream".to_vec();
+    with_xz.extend_from_slice(&compress("gzip", &image));
+    let path = build.tree.write("xz-then-gzip-Image", &with_xz);
+    let output = tool()
+        .env("PATH", &bin)
+        .arg("list")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", texts(&output).1);
+    assert_eq!(texts(&output).0, format!("{}\n", sha256_hex(&alpha)));
+}
+
+#[test]
 fn missing_paths() {
     let build = Build::new();
     let module = build.install("kernel/lib/alpha.ko", &fake_module("alpha"));

@@ -17,7 +17,7 @@ use std::process::Command;
 
 use crate::layout::{ALGO_SHA256, HEADER_SIZE, MAGIC, SECTION_NAME, SHA256_SIZE, VERSION};
 use crate::{context, elf, io_error, module, show, Digest, Error};
-use crate::{BAD_TABLE, NO_TABLE};
+use crate::{BAD_TABLE, DECOMPRESS, NO_TABLE};
 
 /// The sorted digests of the SOURCE at `path`.  Errors name the file.
 pub(crate) fn read(path: &Path) -> Result<Vec<Digest>, Error> {
@@ -145,12 +145,18 @@ const COMPRESSORS: [(&[u8], &[&str]); 7] = [
 /// compressor's magic, the first 64 of each compressor, is decompressed as
 /// far as it goes (other data may follow it, which its exit status
 /// reports), and searched: a vmlinux holds its table's bytes too.  Only in
-/// a regular file, which each stream reads again.
+/// a regular file, which each stream reads again.  A stream whose program
+/// is not installed is passed over; one that decompresses to more than the
+/// size limit left is an error.
 fn scan_payloads(path: &Path, data: &[u8]) -> Result<Option<Vec<Digest>>, Error> {
     // Each stream is read from the file again, which a pipe cannot be.
     if !fs::metadata(path).map_err(io_error)?.is_file() {
         return Ok(None);
     }
+    // The streams together decompress to no more than one may: an image
+    // crafted with hundreds of them does not keep the programs busy for
+    // hours.
+    let mut budget = module::limit();
     for (magic, program) in COMPRESSORS {
         let starts = (0..data.len()).filter(|&at| data[at..].starts_with(magic));
         for at in starts.take(64) {
@@ -158,10 +164,13 @@ fn scan_payloads(path: &Path, data: &[u8]) -> Result<Option<Vec<Digest>>, Error>
             stream.seek(SeekFrom::Start(at as u64)).map_err(io_error)?;
             let mut command = Command::new(program[0]);
             command.args(&program[1..]).stdin(stream);
-            let Ok((payload, _)) = module::run_capped(command) else {
-                continue;
-            };
             let whose = format!("the kernel that {} found at offset {at}", program[0]);
+            let (payload, _) = match module::run_capped(command, budget) {
+                Ok(output) => output,
+                Err(why) if why.starts_with(module::CANNOT_RUN) => continue,
+                Err(why) => return Err(Error(DECOMPRESS, format!("{whose}: {why}"))),
+            };
+            budget -= payload.len() as u64;
             if let Some(table) = scan(&payload).map_err(|error| context(error, &whose))? {
                 return Ok(Some(table));
             }

@@ -58,14 +58,14 @@ module under DIR.  --json prints {path, status, digest, signed,
 manifest_path} lines, status known, unknown, modified, manifest-mismatch,
 malformed-signature or missing, and {path, status: error, error}.  SOURCE:
 a vmlinux or kernel image of any architecture (compressed with gzip, xz,
-bzip2, lzma, lzop, lz4 or zstd: decompressed by those programs), the bare
-section, or /sys/kernel/module_hashes.
+bzip2, lzma, lzop, lz4 or zstd: decompressed by those programs, together up
+to the size limit below), the bare section, or /sys/kernel/module_hashes.
 Modules (.ko[.xz|.zst|.gz], up to $MODULE_HASHES_MAX_SIZE bytes, default
 2 GiB) are hashed without a well-formed signature.  -j N: threads.
 
 Exit status: 0 success, 1 error, 2 bad usage, 3 a module not accepted, 4 no
-such file, 5 bad file, 6 no table, 7 corrupt table, 8 cannot decompress a
-module; verify exits with the code of the first error, else 3.
+such file, 5 bad file, 6 no table, 7 corrupt table, 8 cannot decompress;
+verify exits with the code of the first error, else 3.
 ";
 
 /// Why a command failed: the exit status, and a message unless the output
@@ -231,8 +231,7 @@ fn hash(args: &Args) -> Result<(), Error> {
             false => ("", raw.to_vec()),
         };
         out.extend(format!("{prefix}{}  ", hex(&module.digest)).bytes());
-        out.extend(name);
-        out.push(b'\n');
+        out.extend(name.iter().chain(b"\n"));
     }
     match failed {
         true => Err(Error(FAILED, String::new())),

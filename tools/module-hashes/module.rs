@@ -26,8 +26,9 @@ pub(crate) struct Module {
 }
 
 /// The size limit in bytes on what a program writes (a decompressed module,
-/// an extracted vmlinux): `$MODULE_HASHES_MAX_SIZE`, by default 2 GiB.
-fn limit() -> u64 {
+/// the kernels decompressed from an image): `$MODULE_HASHES_MAX_SIZE`, by
+/// default 2 GiB.
+pub(crate) fn limit() -> u64 {
     let value = env::var("MODULE_HASHES_MAX_SIZE").unwrap_or_default();
     value.parse().unwrap_or(2 << 30).min(u64::MAX - 1)
 }
@@ -76,8 +77,7 @@ fn load(path: &Path) -> Result<Vec<u8>, Error> {
         ("xz", b"\xfd7zXZ\0", "xz"),
         ("zstd", b"\x28\xb5\x2f\xfd", "zst"),
     ];
-    let metadata = fs::metadata(path).map_err(io_error)?;
-    if !metadata.is_file() {
+    if !fs::metadata(path).map_err(io_error)?.is_file() {
         return Err(Error(FAILED, "not a regular file".into()));
     }
     let (mut magic, file) = (Vec::new(), File::open(path).map_err(io_error)?);
@@ -99,24 +99,27 @@ fn load(path: &Path) -> Result<Vec<u8>, Error> {
 /// discarded), if it succeeds and writes no more than the size limit.
 pub(crate) fn run_bounded(command: Command) -> Result<Vec<u8>, String> {
     let program = command.get_program().to_string_lossy().into_owned();
-    match run_capped(command)? {
+    match run_capped(command, limit())? {
         (output, status) if status.success() => Ok(output),
         (_, status) => Err(format!("'{program}' failed ({status})")),
     }
 }
 
-/// What `command` writes on standard output, up to the size limit, and
-/// its exit status.
-pub(crate) fn run_capped(mut command: Command) -> Result<(Vec<u8>, ExitStatus), String> {
+/// The start of the error of a program that cannot be started.
+pub(crate) const CANNOT_RUN: &str = "cannot run";
+
+/// What `command` writes on standard output, up to `cap` bytes, and its
+/// exit status.
+pub(crate) fn run_capped(mut command: Command, cap: u64) -> Result<(Vec<u8>, ExitStatus), String> {
     let program = command.get_program().to_string_lossy().into_owned();
     let spawned = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn();
-    let mut child = spawned.map_err(|error| format!("cannot run '{program}': {error}"))?;
-    let (limit, mut output) = (limit(), Vec::new());
-    // Reads one byte past the limit at most, then closes the pipe.
-    let mut stdout = child.stdout.take().ok_or("no pipe")?.take(limit + 1);
-    let read = stdout.read_to_end(&mut output);
-    drop(stdout);
-    let too_large = output.len() as u64 > limit;
+    let mut child = spawned.map_err(|error| format!("{CANNOT_RUN} '{program}': {error}"))?;
+    let mut output = Vec::new();
+    // Reads one byte past the cap at most, then closes the pipe (the
+    // statement's end drops it).
+    let stdout = child.stdout.take().ok_or("no pipe")?;
+    let read = stdout.take(cap + 1).read_to_end(&mut output);
+    let too_large = output.len() as u64 > cap;
     if too_large {
         let _ = child.kill();
     }
@@ -124,7 +127,7 @@ pub(crate) fn run_capped(mut command: Command) -> Result<(Vec<u8>, ExitStatus), 
     read.map_err(|error| format!("reading from '{program}': {error}"))?;
     if too_large {
         let why = "(MODULE_HASHES_MAX_SIZE)";
-        return Err(format!("'{program}' wrote more than {limit} bytes {why}"));
+        return Err(format!("'{program}' wrote more than {cap} bytes {why}"));
     }
     Ok((output, status))
 }

@@ -17,6 +17,9 @@ use crate::{Error, FAILED, REJECTED};
 /// The manifest file that a directory may have.
 const MANIFEST: &str = "modules.hashes";
 
+/// What `verify` says of a known module that is signed too.
+const NOT_NEEDED: &str = ": signature present but not needed";
+
 /// A manifest entry: the digest of a module at build time, and its path.
 pub(crate) type Entry = (Digest, Vec<u8>);
 
@@ -100,11 +103,9 @@ fn verdict(module: &Module, listed: bool, entry: Option<&Entry>) -> (&'static st
         let why = format!(": malformed signature ({why}); digest {digest}");
         return ("malformed-signature", why);
     }
-    if listed && module.signed {
-        return ("known", ": signature present but not needed".into());
-    }
     if listed {
-        return ("known", String::new());
+        let note = module.signed.then_some(NOT_NEEDED);
+        return ("known", note.unwrap_or_default().into());
     }
     let Some((recorded, path)) = entry else {
         let why = format!(": unknown digest {digest} (no {MANIFEST} entry)");
@@ -137,8 +138,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
             files.push(operand.clone());
             continue;
         }
-        let own = operand.join(MANIFEST);
-        manifest = manifest.or(Some(own).filter(|own| own.is_file()));
+        manifest = manifest.or(Some(operand.join(MANIFEST)).filter(|own| own.is_file()));
         let start = files.len();
         walk(operand, &mut files)?;
         files[start..].sort();
