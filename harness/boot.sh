@@ -47,7 +47,7 @@ while [ $# -gt 1 ]; do
 done
 usage="usage: boot.sh [--require NAME]... [--expect-fail NAME]... [--secure-boot|--unsigned] [--kernel FILE] NAME"
 name=${1:?$usage}
-obj=$(obj_dir "$name")
+obj=$(built_dir "$name")
 kernel=${kernel:-$obj/$arch_image}
 [ -f "$kernel" ] || die "no $kernel: run 'make kernel CONFIG=$name ARCH=$HARNESS_ARCH' first"
 "$here/fixtures.sh" "$name"

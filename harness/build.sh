@@ -53,6 +53,7 @@ if [ -z "$src" ]; then
 	src=$BUILD/src
 fi
 [ -f "$src/Makefile" ] && [ -d "$src/kernel" ] || die "$src is not a kernel source tree"
+own_obj=$obj
 obj=${obj:-$(obj_dir "$name")}
 mkdir -p "$obj"
 obj=$(cd "$obj" && pwd)
@@ -102,6 +103,13 @@ if ! [ -f "$obj/.config" ] || [ "$(cat "$obj/.harness-config" 2>/dev/null)" != "
 		die "configuration $name did not get what its fragments ask for:"$'\n'"$missing" \
 		    $'\n'"  (a missing dependency in the fragment, or a toolchain Kconfig rejects)"
 	echo "$stamp" > "$obj/.harness-config"
+fi
+# Which configuration obj_dir NAME holds now, for built_dir (lib.sh); a
+# directory of --obj is not obj_dir's.
+if [ -z "$own_obj" ]; then
+	echo "$name" > "$obj/.harness-name"
+else
+	rm -f "$obj/.harness-name"
 fi
 # A build with debug information maps its paths away (kmake), as a
 # distribution's would; not a distribution's own configuration (--base).

@@ -261,9 +261,9 @@ for check_file in extra kconfig packages series; do
 done
 
 case ${1:-} in
-paths) [ $# = 2 ] || usage; name=$2 obj=$(obj_dir "$2"); check_paths ;;
-manifest|installed|rebuild|extra|relink) [ $# = 2 ] || usage; name=$2 obj=$(obj_dir "$2"); "check_$1" ;;
-packages) [ $# = 3 ] || usage; name=$2 obj=$(obj_dir "$2"); check_packages "$3" ;;
+paths) [ $# = 2 ] || usage; name=$2 obj=$(built_dir "$2"); check_paths ;;
+manifest|installed|rebuild|extra|relink) [ $# = 2 ] || usage; name=$2 obj=$(built_dir "$2"); "check_$1" ;;
+packages) [ $# = 3 ] || usage; name=$2 obj=$(built_dir "$2"); check_packages "$3" ;;
 kconfig) [ $# = 1 ] || usage; check_kconfig ;;
 series) shift; check_series "$@" ;;
 *) usage ;;

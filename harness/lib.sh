@@ -57,6 +57,18 @@ obj_subdir() {
 }
 obj_dir() { echo "$BUILD/$(obj_subdir "$1")"; }
 
+# built_dir NAME: obj_dir NAME, refused when build.sh last built another
+# configuration there (its .harness-name): check.sh rebuilds hashes as
+# hashes+vng in place, and a boot of hashes would otherwise boot that.
+built_dir() {
+	local obj last
+	obj=$(obj_dir "$1")
+	last=$(cat "$obj/.harness-name" 2>/dev/null) || true
+	[ -z "$last" ] || [ "$last" = "$1" ] ||
+		die "$obj holds $last now, not $1: run 'make kernel CONFIG=$1 ARCH=$HARNESS_ARCH' first"
+	echo "$obj"
+}
+
 # use_build_dir: BUILD (default build/), created, made absolute and exported.
 use_build_dir() {
 	mkdir -p "${BUILD:=$root/build}"

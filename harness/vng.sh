@@ -34,7 +34,7 @@ usage="usage: vng.sh dev-loop|kselftest|strip NAME"
 case $mode in dev-loop|kselftest|strip) ;; *) die "$usage" ;; esac
 [ -n "$name" ] || die "$usage"
 [ "$HARNESS_ARCH" = x86_64 ] || die "vng.sh: x86_64 only (ARCH=$HARNESS_ARCH)"
-obj=$(realpath "$(obj_dir "$name")") src=$BUILD/src
+obj=$(realpath "$(built_dir "$name")") src=$BUILD/src
 [ -f "$obj/$arch_image" ] || die "no $obj/$arch_image: run 'make kernel CONFIG=$name' first"
 grep -qx CONFIG_NET_9P_VIRTIO=y "$obj/.config" ||
 	die "$name: not a kernel virtme-ng boots (no configs/vng.config in it)"

@@ -3,7 +3,7 @@
 # ARCH= in lib.sh: its names, a clear error for others, and what each
 # architecture brings (its fragment, build directory, image, QEMU).
 . "$(dirname "$0")/lib.sh"
-echo "1..9"
+echo "1..12"
 
 # arch_of ARCH: HARNESS_ARCH after lib.sh has taken ARCH, and that ARCH is gone.
 arch_of() { ARCH=$1 bash -c '. "$0/lib.sh"; echo "$HARNESS_ARCH ${ARCH-unset}"' "$harness"; }
@@ -36,3 +36,17 @@ for a in $(bash -c '. "$0/lib.sh"; echo "${harness_arches[@]}"' "$harness"); do
 	[ -f "$harness/../configs/arch/$a.config" ] || missing+=" $a"
 done
 [ -z "$missing" ] && tap_ok "every architecture has its fragment in configs/arch" || tap_not_ok "no fragment for:$missing"
+
+# built_dir: a directory that build.sh last built as another configuration
+# (check.sh's in-place rebuilds) is refused by name; one without a record
+# (an older build) or with its own name is taken.
+built() { BUILD=$PWD/b bash -c '. "$0/lib.sh"; built_dir "$1"' "$harness" "$1"; }
+mkdir -p b/hashes b/plain
+echo hashes+vng+strip > b/hashes/.harness-name
+expect_fail "built_dir refuses a directory rebuilt as another configuration" \
+	"b/hashes holds hashes\+vng\+strip now, not hashes: run 'make kernel CONFIG=hashes" built hashes
+echo hashes > b/hashes/.harness-name
+[ "$(built hashes)" = "$PWD/b/hashes" ] && tap_ok "built_dir takes the directory of its own configuration" ||
+	tap_not_ok "built_dir hashes: $(built hashes 2>&1)"
+[ "$(built plain)" = "$PWD/b/plain" ] && tap_ok "built_dir takes a directory without a record" ||
+	tap_not_ok "built_dir plain: $(built plain 2>&1)"
