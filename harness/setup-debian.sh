@@ -6,8 +6,8 @@
 # ARCH=), busybox-static, the kernel's build dependencies, the tools of the
 # packaging targets and mmdebstrap (make check-debian), OVMF, sbsigntool,
 # systemd's EFI stub and mtools (Secure Boot), rust-src (rustup),
-# the Rust toolchain that s390 needs (rustup), bindgen-cli (cargo).  As
-# root or with sudo.
+# the Rust toolchain that s390 needs (rustup), bindgen-cli (cargo); and
+# ccache's size limit.  As root or with sudo.
 
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +36,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 	info "installing Debian packages: ${missing[*]}"
 	$sudo apt-get update -q
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# ccache's own limit, not only lib.sh's CCACHE_MAXSIZE: a ccache run
+# without it (a make outside the harness) trims the cache to the default
+# 5 GB, and Debian's configuration then builds cold again (80 minutes).
+# A limit that someone set stays.
+if ccache -p | grep -q '^(default) max_size '; then
+	info "setting ccache's max_size to 40G (was the default)"
+	ccache --max-size 40G >/dev/null
 fi
 
 if ! command -v rustc >/dev/null && [ -f "$HOME/.cargo/env" ]; then
