@@ -86,7 +86,7 @@ make_inputs() {
 	"$here/inputs.py" "$modules" "$dir" || die "cannot pick the benchmark's modules"
 	qemu_version=$("${arch_qemu[0]}" --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
 	echo "bench: machine arch=$HARNESS_ARCH deb=$arch_deb qemu=$(IFS=,; echo "${arch_qemu[*]}")" \
-		"qemu_version=$qemu_version debian_modules=$(find "$modules" -name '*.ko' | wc -l)" \
+		"qemu_version=$qemu_version debian_modules=$(cat "$modules/.done")" \
 		> "$run/machine.txt"
 	openssl35 version | grep -q '^OpenSSL 3\.[5-9]' || die "trixie's openssl is not 3.5 or later"
 	mkdir -p "$out/keys"

@@ -79,9 +79,9 @@ apt_download() {
 
 # debian_modules DIR: the modules of Debian's 7.3.4 kernel for $arch_deb
 # (amd64: 4,225; arm64: 4,486), decompressed into DIR/modules once
-# (DIR/modules/.done), from its modules package downloaded into DIR
-# (apt_download: the system's apt sources are never touched; DEBIAN_MIRROR
-# overrides the mirror); that directory.
+# (DIR/modules/.done holds their count), from its modules package
+# downloaded into DIR (apt_download: the system's apt sources are never
+# touched; DEBIAN_MIRROR overrides the mirror); that directory.
 debian_modules() {
 	local dir=$1 suite=trixie-backports package=linux-modules-7.3.4+deb13-$arch_deb
 	local version=7.3.4-1~bpo13+1 modules=$1/modules deb count expected
@@ -90,7 +90,7 @@ debian_modules() {
 	arm64) expected=4486 ;;
 	*) die "no Debian modules for $arch_deb here: amd64 and arm64 only" ;;
 	esac
-	if ! [ -f "$modules/.done" ]; then
+	if ! [ -s "$modules/.done" ]; then
 		deb=$(APT_ARCH=$arch_deb debian_package "$dir" "$suite" "$package" "$version")
 		info "extracting $(basename "$deb")"
 		rm -rf "$modules" "$dir/extract"
@@ -109,7 +109,7 @@ debian_modules() {
 		rm -rf "$dir/extract"
 		count=$(find "$modules" -name '*.ko' | wc -l)
 		[ "$count" -eq "$expected" ] || info "warning: $count modules, expected $expected"
-		touch "$modules/.done"
+		echo "$count" > "$modules/.done"
 	fi
 	echo "$modules"
 }
