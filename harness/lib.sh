@@ -76,6 +76,11 @@ use_build_dir() {
 	export BUILD
 }
 
+# ccache's limit for the harness's builds (kmake), and in ccache's own
+# configuration (setup-debian.sh): a distribution configuration alone
+# fills ccache's default 5 GB.
+ccache_max_size=40G
+
 # kmake SRC OBJ MAKE-ARGS...: make in the kernel tree SRC, output in OBJ,
 # with LLVM 19, or GCC and binutils (as Debian) with KERNEL_TOOLCHAIN=gcc.
 # ccache (unless CCACHE=0) through Debian's links in /usr/lib/ccache, not
@@ -107,9 +112,8 @@ kmake() {
 			       "HOSTRUSTFLAGS=--remap-path-prefix=$s/= --remap-path-prefix=$o=.")
 	fi
 	if [ "${CCACHE:-1}" != 0 ] && [ -d /usr/lib/ccache ]; then
-		# Relative keys: hits across checkouts (CI clones afresh); a
-		# distribution configuration alone fills ccache's default 5 GB.
-		export CCACHE_BASEDIR=${BUILD:-$root/build} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-40G}
+		# Relative keys: hits across checkouts (CI clones afresh).
+		export CCACHE_BASEDIR=${BUILD:-$root/build} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-$ccache_max_size}
 		path=/usr/lib/ccache:$PATH
 	fi
 	# The external modules whose digests the table gets (build.sh).

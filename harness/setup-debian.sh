@@ -43,8 +43,8 @@ fi
 # 5 GB, and Debian's configuration then builds cold again (80 minutes).
 # A limit that someone set stays.
 if ccache -p | grep -q '^(default) max_size '; then
-	info "setting ccache's max_size to 40G (was the default)"
-	ccache --max-size 40G >/dev/null
+	info "setting ccache's max_size to $ccache_max_size (was the default)"
+	ccache --max-size "$ccache_max_size" >/dev/null
 fi
 
 if ! command -v rustc >/dev/null && [ -f "$HOME/.cargo/env" ]; then
